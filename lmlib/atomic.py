@@ -1,0 +1,38 @@
+"""Write files so that a reader only ever sees the old version or the complete new one.
+
+The content goes to a temporary file in the same folder, is flushed to disk, and is then
+renamed over the target (``os.replace`` is atomic on POSIX), so a crash or SIGKILL at any
+moment leaves either the previous file or the new one, never a half-written file.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+import os
+from pathlib import Path
+import tempfile
+
+
+@contextmanager
+def atomic_path(target: str | Path):
+    """Yield a temporary path beside ``target``; on success it replaces ``target``."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_bytes(target: str | Path, data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(target: str | Path, text: str) -> None:
+    write_bytes(target, text.encode("utf-8"))

@@ -1,0 +1,200 @@
+"""The codebook (``data/codebook.yaml``): variables, levels, labels, synonyms and header aliases.
+
+Everything that knows a variable by name reads it from here. ``Codebook.load()`` checks the
+file itself (unique names, no header alias or level synonym claimed twice) so that an
+ambiguous codebook fails at once rather than mis-mapping a column.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+import hashlib
+from pathlib import Path
+
+import yaml
+
+from . import config
+from .normalize import match_key
+
+ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+LANGUAGES = ("en", "tr")
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    label: dict
+    synonyms: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()  # allowed values of the parent variable (nested levels)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One variable of the codebook; ``spec`` keeps the raw YAML mapping."""
+
+    name: str
+    type: str
+    spec: dict = field(repr=False, compare=False)
+
+    def label(self, lang: str = "en") -> str:
+        return self.spec.get("label", {}).get(lang, self.name)
+
+    @property
+    def required(self) -> bool:
+        return bool(self.spec.get("required", False))
+
+    @property
+    def identifier(self) -> bool:
+        return bool(self.spec.get("identifier", False))
+
+    @property
+    def levels(self) -> list[Level]:
+        return [
+            Level(lv["name"], lv.get("label", {}), tuple(lv.get("synonyms", ())), tuple(lv.get("within", ())))
+            for lv in self.spec.get("levels", [])
+        ]
+
+    @property
+    def level_names(self) -> list[str]:
+        return [lv.name for lv in self.levels]
+
+    @property
+    def options(self) -> list[Level]:
+        return [Level(o["name"], o.get("label", {}), tuple(o.get("synonyms", ()))) for o in self.spec.get("options", [])]
+
+    def option_column(self, option: str) -> str:
+        """Cleaned column of a multi-response option, e.g. ``symptoms_headache``."""
+        return f"{self.name}_{option}"
+
+    def level_label(self, level: str, lang: str = "en") -> str:
+        for lv in self.levels + self.options:
+            if lv.name == level:
+                return lv.label.get(lang, level)
+        raise KeyError(f"{self.name} has no level {level!r}")
+
+
+class CodebookError(ValueError):
+    """The codebook file itself is inconsistent."""
+
+
+class Codebook:
+    """Read access to the codebook. Use :meth:`load`."""
+
+    def __init__(self, spec: dict, path: Path | None = None, digest: str = ""):
+        self.spec = spec
+        self.path = path
+        self.sha256 = digest
+        self.variables = [Variable(v["name"], v["type"], v) for v in spec["variables"]]
+        self.screening = [Variable(v["name"], v["type"], v) for v in spec.get("screening", [])]
+        self.cranial_nerves = spec.get("cranial_nerves", {"numbers": [], "groups": []})
+        self._check()
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Codebook":
+        path = Path(path or config.CODEBOOK)
+        raw = path.read_bytes()
+        return cls(yaml.safe_load(raw), path, hashlib.sha256(raw).hexdigest())
+
+    def __getitem__(self, name: str) -> Variable:
+        for var in self.variables:
+            if var.name == name:
+                return var
+        raise KeyError(f"the codebook has no variable {name!r}")
+
+    def __repr__(self) -> str:
+        return f"Codebook({self.path}, {len(self.variables)} variables)"
+
+    def of_type(self, *types: str) -> list[Variable]:
+        return [v for v in self.variables if v.type in types]
+
+    @property
+    def nerve_variable(self) -> Variable | None:
+        found = self.of_type("nerve_set")
+        return found[0] if found else None
+
+    def nerve_column(self, number: int) -> str:
+        return self.cranial_nerves.get("column", "cn_{n}").format(n=number)
+
+    @property
+    def nerve_columns(self) -> list[str]:
+        return [self.nerve_column(n) for n in self.cranial_nerves["numbers"]]
+
+    @property
+    def derived(self) -> list[dict]:
+        return list(self.spec.get("derived", []))
+
+    def yes_no(self, var: Variable) -> tuple[set[str], set[str]]:
+        """Matching keys meaning True and False for a boolean variable."""
+        sets = self.spec.get("synonym_sets", {})
+        spec = var.spec.get("synonyms", "yes_no")
+        pair = sets[spec] if isinstance(spec, str) else spec
+        return {match_key(s) for s in pair[True]}, {match_key(s) for s in pair[False]}
+
+    @cached_property
+    def header_targets(self) -> dict[str, tuple]:
+        """Matching key of every known column header -> what the column holds.
+
+        Targets: ``("variable", name)``; ``("option", variable, option)`` for one option of
+        a multi-response variable given as its own yes/no column; ``("nerve", number)``.
+        """
+        return _header_targets(self.variables, self.cranial_nerves)
+
+    @cached_property
+    def screening_header_targets(self) -> dict[str, tuple]:
+        return _header_targets(self.screening, {"numbers": []})
+
+    def synonym_map(self, var: Variable) -> dict[str, str]:
+        """Matching key -> canonical level, from level names, labels and synonyms."""
+        entries = var.levels or var.options
+        mapping: dict[str, str] = {}
+        for lv in entries:
+            for text in (lv.name, *lv.label.values(), *lv.synonyms):
+                mapping.setdefault(match_key(text), lv.name)
+        return mapping
+
+    def _check(self) -> None:
+        names = [v.name for v in self.variables]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise CodebookError(f"variables defined twice: {sorted(dupes)}")
+        for var in self.variables + self.screening:
+            if var.type in ("categorical", "multi_response", "nerve_set"):
+                claimed: dict[str, str] = {}
+                for lv in var.levels or var.options:
+                    for text in (lv.name, *lv.label.values(), *lv.synonyms):
+                        key = match_key(text)
+                        if claimed.get(key, lv.name) != lv.name:
+                            raise CodebookError(
+                                f"{var.name}: {text!r} is a synonym of both {claimed[key]!r} and {lv.name!r}"
+                            )
+                        claimed[key] = lv.name
+
+
+def _header_targets(variables: list[Variable], nerves: dict) -> dict[str, tuple]:
+    targets: dict[str, tuple] = {}
+
+    def claim(alias: str, target: tuple) -> None:
+        key = match_key(alias)
+        if key in targets and targets[key] != target:
+            raise CodebookError(f"column alias {alias!r} is claimed by {targets[key]} and {target}")
+        targets[key] = target
+
+    for var in variables:
+        for alias in (var.name, *var.spec.get("aliases", [])):
+            claim(alias, ("variable", var.name))
+        for opt in var.spec.get("options", []):
+            for alias in (f"{var.name}_{opt['name']}", *opt.get("aliases", [])):
+                claim(alias, ("option", var.name, opt["name"]))
+        if var.type == "nerve_set":
+            for n in nerves["numbers"]:
+                for prefix in var.spec.get("alias_prefixes", []):
+                    for token in (str(n), ROMAN[n]):
+                        claim(f"{prefix} {token}", ("nerve", n))
+                        claim(f"{match_key(prefix).replace(' ', '')}{token}", ("nerve", n))
+                claim(nerves.get("column", "cn_{n}").format(n=n), ("nerve", n))
+    return targets
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load the codebook (default: ``data/codebook.yaml``)."""
+    return Codebook.load(path)

@@ -1,0 +1,135 @@
+"""Load a cohort file end to end: read, clean, derive, validate; and save the cleaned cohort.
+
+``load_cohort`` is what notebooks, the command line and the tests call, so a user's file and
+the bundled synthetic cohort take exactly the same path.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .atomic import atomic_path, write_text
+from .clean import CleanResult, clean_table
+from .codebook import Codebook, load_codebook
+from .problems import Problem, ValidationError
+from .read import read_table, sha256_of
+
+SYNTHETIC_MARK = "synthetic"
+
+
+@dataclass
+class Cohort:
+    """A cleaned cohort with its provenance.
+
+    Attributes
+    ----------
+    data : one row per patient, canonical columns (see the codebook); index = input row number.
+    problems : every problem found (severity, file, row, column, value, expected, rule).
+    columns : how each input column was used.
+    source : the input file; ``sha256`` its digest; ``codebook_sha256`` the codebook's.
+    is_synthetic : True for the bundled synthetic cohort (its file name says so).
+    """
+
+    data: pd.DataFrame
+    problems: pd.DataFrame
+    columns: pd.DataFrame
+    source: Path
+    sha256: str
+    codebook_sha256: str
+    data_cut: pd.Timestamp | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.data)
+
+    @property
+    def is_synthetic(self) -> bool:
+        return SYNTHETIC_MARK in self.source.name.lower()
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    def provenance(self) -> dict:
+        return {
+            "input_file": self.source.name,
+            "input_sha256": self.sha256,
+            "codebook_sha256": self.codebook_sha256,
+            "synthetic": self.is_synthetic,
+            "n": self.n,
+            "data_cut": None if self.data_cut is None else self.data_cut.date().isoformat(),
+        }
+
+    def _repr_html_(self) -> str:  # pragma: no cover - JupyterLab display
+        label = " (synthetic)" if self.is_synthetic else ""
+        return f"<b>Cohort {self.name}{label}</b>: {self.n} patients, {len(self.problems)} problem(s)"
+
+
+def load_cohort(
+    path: str | Path | None = None,
+    codebook: Codebook | str | Path | None = None,
+    *,
+    strict: bool = True,
+    data_cut: str | pd.Timestamp | None = None,
+) -> Cohort:
+    """Read and clean a cohort file (CSV, .xlsx or .sav); the file is never modified.
+
+    Parameters
+    ----------
+    path : the cohort file; default the bundled synthetic cohort.
+    codebook : a Codebook or the path of one; default ``data/codebook.yaml``.
+    strict : raise :class:`ValidationError` listing every error (default). When False the
+        rows are kept, invalid cells become missing, and the problems are in ``.problems``.
+    data_cut : data cut-off date (yyyy-mm-dd); dates after it are errors.
+
+    Raises
+    ------
+    InputError : the file cannot be read as a table.
+    ValidationError : (strict) one or more cells or columns are invalid.
+    """
+    path = Path(path or config.SYNTHETIC_COHORT)
+    if not isinstance(codebook, Codebook):
+        codebook = load_codebook(codebook)
+    cut = None if data_cut in (None, "") else pd.Timestamp(data_cut)
+    digest = sha256_of(path) if path.is_file() else ""
+    raw = read_table(path, header_keys=codebook.header_targets.keys())
+    result: CleanResult = clean_table(raw, codebook, data_cut=cut)
+    if strict and len(result.errors):
+        raise ValidationError(_as_problems(result.problems), source=str(path))
+    return Cohort(result.data, result.problems, result.columns, path, digest, codebook.sha256, cut)
+
+
+def load_screening(path: str | Path | None = None, codebook: Codebook | None = None, *, strict: bool = True) -> CleanResult:
+    """Read and clean a screening log (every referred patient, with inclusion and reason)."""
+    path = Path(path or config.SYNTHETIC_SCREENING)
+    codebook = codebook or load_codebook()
+    raw = read_table(path, header_keys=codebook.screening_header_targets.keys())
+    result = clean_table(raw, codebook, table="screening")
+    if strict and len(result.errors):
+        raise ValidationError(_as_problems(result.problems), source=str(path))
+    return result
+
+
+def _as_problems(frame: pd.DataFrame) -> list[Problem]:
+    return [
+        Problem(r.file, None if pd.isna(r.row) else int(r.row), r.column, r.value, r.expected, r.rule, r.severity)
+        for r in frame.itertuples(index=False)
+    ]
+
+
+def write_processed(cohort: Cohort, target: str | Path | None = None) -> Path:
+    """Write the cleaned cohort as Parquet (atomically) with a JSON side file of provenance
+    (input SHA-256, codebook SHA-256, n, data cut). Returns the Parquet path."""
+    target = Path(target or config.PROCESSED_DIR / "cohort.parquet")
+    meta = cohort.provenance()
+    with atomic_path(target) as tmp:
+        table = cohort.data.copy()
+        table.attrs = {}
+        table.to_parquet(tmp, index=True)
+    write_text(target.with_suffix(".json"), json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    return target

@@ -1,0 +1,81 @@
+"""Problems found in an input file, and the errors that carry them to the user.
+
+A :class:`Problem` names the file, the row (as the user sees it in a spreadsheet: the header
+is row 1), the column, the value and what was expected. Loading collects every problem rather
+than stopping at the first; :class:`ValidationError` carries them all, and its message is the
+one clear text a user reads instead of a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Iterable
+
+import pandas as pd
+
+PROBLEM_COLUMNS = ["severity", "file", "row", "column", "value", "expected", "rule"]
+MAX_LISTED = 25  # problems spelled out in one message; the rest are counted
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of an input file. ``row`` is None for file- or column-level problems."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+    rule: str
+    severity: str = "error"  # "error" stops strict loading; "warning" is reported only
+
+    def describe(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        got = "" if self.value is None else f": value {self.value!r}"
+        return f"{', '.join(where)}{got}: expected {self.expected} [{self.rule}]"
+
+
+class InputError(Exception):
+    """A user's input cannot be used; the message says why, in one line or a short list."""
+
+
+class ValidationError(InputError):
+    """Strict loading found errors; ``problems`` holds all of them (warnings included)."""
+
+    def __init__(self, problems: Iterable[Problem], source: str = ""):
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        lines = [f"{source or 'input'}: {len(errors)} problem(s) must be fixed before analysis:"]
+        lines += [f"  - {p.describe()}" for p in errors[:MAX_LISTED]]
+        if len(errors) > MAX_LISTED:
+            lines.append(f"  ... and {len(errors) - MAX_LISTED} more (run in lenient mode to list them all)")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class ProblemLog:
+    """Collects problems for one file."""
+
+    file: str
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, row, column, value, expected, rule, severity="error") -> None:
+        shown = None if value is None else str(value)
+        self.items.append(Problem(self.file, row, column, shown, expected, rule, severity))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    def frame(self) -> pd.DataFrame:
+        return problems_frame(self.items)
+
+
+def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """Problems as a DataFrame with the columns of :data:`PROBLEM_COLUMNS`."""
+    rows = [asdict(p) for p in problems]
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    return frame.astype({"row": "Int64"})

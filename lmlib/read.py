@@ -1,0 +1,148 @@
+"""Read a cohort file as the user gave it: CSV, Excel (.xlsx) or SPSS (.sav), by extension.
+
+Cells come back as they were written (strings from CSV, numbers and dates from Excel and SPSS,
+SPSS value labels applied); interpreting them is :mod:`lmlib.clean`'s job. The file is only
+ever opened for reading. Every failure is an :class:`~lmlib.problems.InputError` whose message
+names the file and says what was expected.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+import hashlib
+from pathlib import Path
+from typing import Collection
+
+import pandas as pd
+
+from .normalize import match_key
+from .problems import InputError
+
+CSV_ENCODINGS = ("utf-8-sig", "cp1254")  # UTF-8 with or without BOM, then Turkish Windows
+SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel", ".sav": "spss"}
+HEADER_SEARCH_ROWS = 20  # title rows above the header that an Excel export may carry
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read. ``frame``'s index holds the row numbers a user sees: spreadsheet rows
+    (the header row is ``frame.index[0] - 1``) for CSV and Excel, case numbers for SPSS."""
+
+    frame: pd.DataFrame
+    source: Path
+    kind: str
+    encoding: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+
+def sha256_of(path: str | Path) -> str:
+    """SHA-256 hex digest of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_table(path: str | Path, header_keys: Collection[str] = ()) -> RawTable:
+    """Read ``path`` by its extension.
+
+    Parameters
+    ----------
+    path : the input file; never modified.
+    header_keys : matching keys of known column headers (``Codebook.header_targets``). In an
+        Excel sheet the header is the first of the top rows holding at least two of them,
+        so title rows above the header are skipped.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; expected a .csv, .xlsx or .sav file")
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        expected = ", ".join(sorted(SUFFIXES))
+        hint = " (save it as .xlsx)" if path.suffix.lower() == ".xls" else ""
+        raise InputError(f"{path}: unsupported file type '{path.suffix}'{hint}; expected one of {expected}")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty; expected a header row and one row per patient")
+    reader = {"csv": _read_csv, "excel": _read_excel, "spss": _read_spss}[kind]
+    table = reader(path, header_keys)
+    if table.frame.shape[1] == 0 or table.frame.empty:
+        raise InputError(f"{path}: no data rows below the header; expected one row per patient")
+    return table
+
+
+def _read_csv(path: Path, header_keys) -> RawTable:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{path}: looks binary, not a text table; expected comma- or semicolon-separated text")
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1254 decodes nearly every byte string
+        raise InputError(f"{path}: cannot decode as UTF-8 or Windows-1254 (Turkish) text")
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputError(f"{path}: holds no text rows; expected a header row and one row per patient")
+    header = lines[0]
+    sep = max((",", ";", "\t"), key=header.count)
+    from io import StringIO
+
+    try:
+        frame = pd.read_csv(
+            StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True,
+            skipinitialspace=False,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"{path}: not a well-formed table ({exc}); expected one header row and rows of equal length") from None
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return RawTable(frame, path, "csv", encoding)
+
+
+def _read_excel(path: Path, header_keys) -> RawTable:
+    try:
+        grid = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise InputError(f"{path}: cannot be read as an Excel .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    grid = grid.dropna(how="all").dropna(axis=1, how="all")
+    if grid.empty:
+        raise InputError(f"{path}: the first sheet is empty; expected a header row and one row per patient")
+    header_pos = 0
+    keys = set(header_keys)
+    if keys:
+        for pos in range(min(HEADER_SEARCH_ROWS, len(grid))):
+            cells = [match_key(c) for c in grid.iloc[pos] if pd.notna(c)]
+            if sum(c in keys for c in cells) >= 2:
+                header_pos = pos
+                break
+    names = [("" if pd.isna(c) else str(c)).strip() or f"Unnamed: {i}" for i, c in enumerate(grid.iloc[header_pos])]
+    frame = grid.iloc[header_pos + 1 :].copy()
+    frame.columns = names
+    frame.index = [int(i) + 1 for i in frame.index]  # spreadsheet row numbers
+    frame = frame.astype(object).where(frame.notna(), None)
+    return RawTable(frame, path, "excel", None)
+
+
+def _read_spss(path: Path, header_keys) -> RawTable:
+    import pyreadstat
+
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=True, formats_as_category=False)
+    except Exception as exc:
+        raise InputError(f"{path}: cannot be read as an SPSS .sav file ({type(exc).__name__}: {exc})") from None
+    # use variable labels as headers when the short names match nothing we know
+    if header_keys and meta.column_labels:
+        renamed = {}
+        for name, label in zip(meta.column_names, meta.column_labels):
+            if match_key(name) not in header_keys and label and match_key(label) in header_keys:
+                renamed[name] = label
+        frame = frame.rename(columns=renamed)
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame.index = pd.RangeIndex(1, 1 + len(frame))
+    return RawTable(frame, path, "spss", None)
