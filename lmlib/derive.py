@@ -67,10 +67,10 @@ def derive_cohort(data: pd.DataFrame, codebook: Codebook, log: ProblemLog, first
         for group in codebook.cranial_nerves.get("groups", []):
             members = involved[[codebook.nerve_column(n) for n in group["members"]]]
             data[group["name"]] = members.all(axis=1).astype("boolean").mask(members.isna().any(axis=1))
-    # the birth date served only to derive the age: it is not kept
-    return data.drop(columns=[v.name for v in codebook.of_type("date") if v.spec.get("sensitive")
-                              and v.name not in {d for r in codebook.derived for d in r["from"] if r["rule"] == "days_between"}
-                              and v.name in data])
+    # sensitive dates used only to derive a variable (the birth date) are not kept
+    needed = set(rules["days_between"]["from"]) if "days_between" in rules else set()
+    dropped = [v.name for v in codebook.of_type("date") if v.spec.get("sensitive") and v.name not in needed]
+    return data.drop(columns=[name for name in dropped if name in data])
 
 
 def _completed_years(birth: pd.Series, at: pd.Series) -> pd.Series:
