@@ -48,6 +48,11 @@ class Cohort:
         return len(self.data)
 
     @property
+    def errors(self) -> pd.DataFrame:
+        """The problems of severity "error" (warnings left out)."""
+        return self.problems[self.problems["severity"] == "error"]
+
+    @property
     def is_synthetic(self) -> bool:
         return SYNTHETIC_MARK in self.source.name.lower()
 

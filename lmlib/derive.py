@@ -31,7 +31,8 @@ def derive_cohort(data: pd.DataFrame, codebook: Codebook, log: ProblemLog, first
             years = _completed_years(data[birth], data[diagnosis])
             missing = data[spec["name"]].isna()
             data.loc[missing, spec["name"]] = years[missing]
-            still = data[spec["name"]].isna()
+            # a blank or invalid age cell is reported by the cleaner; here only a missing column
+            still = data[spec["name"]].isna() & (("variable", spec["name"]) not in first)
             for row in data.index[still.to_numpy(dtype=bool)]:
                 log.add(row, col(spec["name"]), None, "an age, or a birth date and an LM diagnosis date",
                         "missing_value")

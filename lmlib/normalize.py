@@ -4,7 +4,8 @@
 hospital export uses for the same thing: Turkish-aware case folding (İ/i and I/ı all become
 ``i``, so "İNFRATENTORYAL", "INFRATENTORYAL" and "infratentoryal" agree), Turkish and other
 diacritics dropped ("Baş ağrısı" = "bas agrisi"), and every run of punctuation or white space
-made one space ("Supra+infra" = "supra / infra" = "supra infra"; "1,5" = "1.5"). A value made
+made one space ("Supra+infra" = "supra / infra" = "supra infra"; "1,5T" = "1.5 t"; "KS7" =
+"KS 7": digits and letters are split). A value made
 only of punctuation keeps it ("+" and "-" are common yes/no codes).
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ import unicodedata
 _TURKISH_FOLD = str.maketrans({"İ": "i", "I": "i", "ı": "i"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPACE = re.compile(r"\s+")
+_DIGIT_LETTER = re.compile(r"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
 
 
@@ -37,7 +39,7 @@ def match_key(value: object) -> str:
     if value is None:
         return ""
     folded = _fold(str(value))
-    key = _NOT_ALNUM.sub(" ", folded).strip()
+    key = _DIGIT_LETTER.sub(" ", _NOT_ALNUM.sub(" ", folded)).strip()
     if key:
         return key
     # nothing alphanumeric: keep the symbols ("+", "-", "αβ"), without white space

@@ -157,16 +157,16 @@ def _cranial_nerves(p, pub, cases, case_rows, free, draw) -> None:
     for i, case in zip(case_rows, cases):
         for nerve in case.get("cranial_nerves_bilateral", []):
             p.at[i, f"cn_{nerve}"] = "bilateral"
-    groups = {g: published_count(pub, "cranial_nerve_groups", g) for g in ("cn_5", "cn_7_8")}
+    groups = {g: published_count(pub, "cranial_nerve_groups", f"cn_group_{g}") for g in ("5", "7_8")}
     sites = set(pub["cranial_nerve_sites"])
     pool = [i for i in free if p.at[i, "primary_site"] in sites]
     already = {g: int(sum((p.loc[i, [f"cn_{m}" for m in members]] != "none").all() for i in p.index))
-               for g, members in (("cn_5", [5]), ("cn_7_8", [7, 8]))}
+               for g, members in (("5", [5]), ("7_8", [7, 8]))}
     # one more patient with CN V alone, two with CN VII-VIII (one per lung and breast)
-    cn5 = draw.pick([i for i in pool if p.at[i, "primary_site"] == "breast"], groups["cn_5"] - already["cn_5"])
+    cn5 = draw.pick([i for i in pool if p.at[i, "primary_site"] == "breast"], groups["5"] - already["5"])
     for i in cn5:
         p.at[i, "cn_5"] = "right"
-    need = groups["cn_7_8"] - already["cn_7_8"]
+    need = groups["7_8"] - already["7_8"]
     rest = [i for i in pool if i not in cn5]
     cn78 = draw.pick([i for i in rest if p.at[i, "primary_site"] == "lung"], need - 1)
     cn78 += draw.pick([i for i in rest if p.at[i, "primary_site"] == "breast"], 1)

@@ -1,0 +1,162 @@
+# lm-analysis: every step from a fresh clone to the HTML reports goes through this file.
+#
+#   make help     list the targets (the default goal)
+#   make test     create .venv on first use, install the locked versions, run the tests
+#
+# Each documented target has a `## target: one-line help` comment above it; `make help` prints
+# those lines. Please keep that convention when adding targets.
+
+# ---- Settings (override on the command line: make PYTHON=python3.11 test) ------------------
+PYTHON ?= python3
+VENV ?= .venv
+# uv (fast) or pip (plain pip, no uv): how the locked packages are installed into $(VENV).
+# uv makes the venv match the lock exactly; pip only adds (make distclean for a clean start).
+INSTALLER ?= uv
+# The cohort file the reports are built from (a file in data/raw/ for real patients).
+DATA ?= data/synthetic/synthetic_lm_cohort.csv
+# Extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not slow" -x'
+PYTEST_ARGS ?=
+# Extra JupyterLab arguments, e.g. make lab LAB_ARGS=--no-browser
+LAB_ARGS ?=
+# Extra `uv pip compile` arguments, e.g. make lock LOCK_ARGS=--upgrade
+LOCK_ARGS ?=
+
+# The one place the uv version is pinned.
+UV_VERSION := 0.13.9
+PY_REQUIRED := 3.11
+# Same target platform as the command in the header of requirements.lock.
+LOCK_PLATFORM := x86_64-manylinux_2_28
+
+BIN := $(VENV)/bin
+VENV_PYTHON := $(BIN)/python
+STAMP := $(VENV)/.installed
+KERNEL := $(VENV)/share/jupyter/kernels/lmlib/kernel.json
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+ifneq ($(filter-out . .. / ~,$(VENV)),$(VENV))
+$(error VENV='$(VENV)' would put the virtual environment over the project; use e.g. VENV=.venv)
+endif
+ifeq ($(filter $(INSTALLER),uv pip),)
+$(error INSTALLER must be uv or pip, not '$(INSTALLER)')
+endif
+
+# Fails with a clear message unless $(1) runs and is Python $(PY_REQUIRED); $(2) says what to do.
+define require_python
+@version=$$($(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) \
+	|| version="not runnable"; \
+if [ "$$version" != "$(PY_REQUIRED)" ]; then \
+	echo "error: lm-analysis needs Python $(PY_REQUIRED), but '$(1)' is $$version. $(2)" >&2; \
+	exit 1; \
+fi
+endef
+HINT_PYTHON = Install Python $(PY_REQUIRED) and/or name it: make PYTHON=python$(PY_REQUIRED) $(MAKECMDGOALS)
+HINT_VENV = $(VENV) was made with another Python: run make distclean first.
+
+# Creates $(VENV) with $(PYTHON) unless a working one is there (a half-made one is redone).
+define make_venv
+$(call require_python,$(PYTHON),$(HINT_PYTHON))
+@if ! $(VENV_PYTHON) -m pip --version >/dev/null 2>&1; then \
+	if [ -e $(VENV) ] && [ ! -f $(VENV)/pyvenv.cfg ]; then \
+		echo "error: $(VENV) exists but is not a virtual environment; move it away" >&2; exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $(PYTHON)"; \
+	$(PYTHON) -m venv --clear $(VENV); \
+fi
+$(call require_python,$(VENV_PYTHON),$(HINT_VENV))
+endef
+
+# Installs uv==$(UV_VERSION) into the venv unless that exact version is already there.
+define ensure_uv
+@if [ "$$($(BIN)/uv --version 2>/dev/null | cut -d' ' -f2)" != "$(UV_VERSION)" ]; then \
+	echo "Installing uv==$(UV_VERSION) into $(VENV)"; \
+	$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'; \
+fi
+endef
+
+.PHONY: help venv test lab lock clean distclean
+
+## help: list the targets and settings (this message)
+help:
+	@echo "Usage: make <target> [VARIABLE=value ...]"
+	@echo
+	@echo "Targets:"
+	@awk '/^## [A-Za-z0-9_.\/-]+ *:/ { \
+		line = substr($$0, 4); i = index(line, ":"); \
+		name = substr(line, 1, i - 1); text = substr(line, i + 1); \
+		gsub(/ +$$/, "", name); gsub(/^ +/, "", text); \
+		printf "  %-10s %s\n", name, text }' $(MAKEFILE_LIST)
+	@echo
+	@echo "Settings (current value):"
+	@echo "  PYTHON=$(PYTHON)  VENV=$(VENV)  INSTALLER=$(INSTALLER)"
+	@echo "  DATA=$(DATA)"
+	@echo "  PYTEST_ARGS=$(PYTEST_ARGS)  LAB_ARGS=$(LAB_ARGS)  LOCK_ARGS=$(LOCK_ARGS)"
+
+# ---- Environment ----------------------------------------------------------------------------
+# $(STAMP) is written last, so an interrupted install is simply redone by the next make; every
+# step below is safe to repeat. A changed requirements.lock or pyproject.toml re-syncs the venv.
+
+## venv: create .venv and install the locked packages and lmlib (editable)
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@rm -f $(STAMP)
+	$(make_venv)
+ifeq ($(INSTALLER),uv)
+	$(ensure_uv)
+	$(BIN)/uv pip sync --python $(VENV_PYTHON) --require-hashes requirements.lock
+	$(BIN)/uv pip install --python $(VENV_PYTHON) --no-deps -e .
+else
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check --require-hashes -r requirements.lock
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check --no-deps -e .
+endif
+	@touch $(STAMP)
+	@echo "$(VENV) is ready ($(INSTALLER))."
+
+# The Jupyter kernel lives inside $(VENV) (--sys-prefix), so nothing is registered for the user.
+$(KERNEL): $(STAMP)
+	$(VENV_PYTHON) -m ipykernel install --sys-prefix --name lmlib --display-name "Python (lmlib)"
+
+## lock: re-resolve requirements.in into requirements.lock and environment.yml
+lock:
+	$(make_venv)
+	$(ensure_uv)
+	$(BIN)/uv pip compile requirements.in --python-version $(PY_REQUIRED) \
+		--python-platform $(LOCK_PLATFORM) --generate-hashes -o requirements.lock $(LOCK_ARGS) >/dev/null
+	$(VENV_PYTHON) scripts/check_env_pins.py --write
+
+# ---- Work -----------------------------------------------------------------------------------
+
+## test: run the test suite (PYTEST_ARGS='...' passes options to pytest)
+test: $(STAMP)
+	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
+
+## lab: start JupyterLab with the "Python (lmlib)" kernel
+lab: $(KERNEL)
+	$(BIN)/jupyter lab $(LAB_ARGS)
+
+# ---- Reports (placeholders: the report rules are added separately, not here) ----------------
+# report: reports/<name>.html from notebooks/<name>.ipynb, with the notebook, $(DATA) and the
+#         lmlib sources as prerequisites so that a change rebuilds only what it touches.
+# bench:  timing runs written to bench/results/ (git-ignored).
+
+# ---- Cleaning -------------------------------------------------------------------------------
+
+## clean: delete reports/, data/processed/ outputs and caches (never data/raw or data/synthetic)
+clean:
+	rm -rf reports .pytest_cache
+	@if [ -d data/processed ]; then \
+		find data/processed -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name README.md \
+			-exec rm -rf -- {} +; \
+	fi
+	@find . -path ./$(VENV) -prune -o -path ./.git -prune -o \
+		-type d -name __pycache__ -exec rm -rf -- {} +
+
+## distclean: clean, and delete the virtual environment too
+distclean: clean
+	@case "$(VENV)" in ""|/|.|..|~) echo "error: refusing to delete VENV='$(VENV)'" >&2; exit 1;; esac
+	rm -rf -- $(VENV)
