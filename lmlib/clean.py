@@ -133,30 +133,44 @@ def _typed(values: pd.Series, var: Variable) -> pd.Series:
 
 
 def _parse_column(cells: pd.Series, var: Variable, codebook: Codebook, column: str, log: ProblemLog) -> pd.Series:
-    parser = _parser(var, codebook)
-    blank_value = var.spec.get("blank")
+    parser, blank_value = _parser(var, codebook), var.spec.get("blank")
     parsed = []
+    memo: dict = {}  # each distinct cell value is parsed once: (value, expected-or-None, rule)
     for row, cell in cells.items():
-        if is_blank(cell):
-            if blank_value is not None:
-                parsed.append(blank_value)
-                continue
-            if var.required:
-                log.add(row, column, None, f"a value for '{var.label()}' (required)", "missing_value")
-            parsed.append(None)
-            continue
         try:
-            value = parser(cell)
-        except CellError as err:
-            log.add(row, column, cell, str(err), f"invalid_{var.type}")
-            value = None
-        if value is not None and var.type in ("continuous", "integer") and "range" in var.spec:
-            low, high = var.spec["range"]
-            if not low <= value <= high:
-                log.add(row, column, cell, f"{var.label()} between {low} and {high}", "out_of_range")
-                value = None
+            outcome = memo.get(cell)
+        except TypeError:  # an unhashable cell
+            outcome = None
+        if outcome is None:
+            outcome = _parse_cell(cell, parser, var, blank_value)
+            try:
+                memo[cell] = outcome
+            except TypeError:
+                pass
+        value, expected, rule = outcome
+        if expected is not None:
+            log.add(row, column, None if rule == "missing_value" else cell, expected, rule)
         parsed.append(value)
     return _typed(pd.Series(parsed, index=cells.index, dtype=object), var)
+
+
+def _parse_cell(cell, parser, var: Variable, blank_value) -> tuple[object, str | None, str | None]:
+    """(value, expected, rule) for one cell; ``expected`` is None when the cell is valid."""
+    if is_blank(cell):
+        if blank_value is not None:
+            return blank_value, None, None
+        if var.required:
+            return None, f"a value for '{var.label()}' (required)", "missing_value"
+        return None, None, None
+    try:
+        value = parser(cell)
+    except CellError as err:
+        return None, str(err), f"invalid_{var.type}"
+    if var.type in ("continuous", "integer") and "range" in var.spec:
+        low, high = var.spec["range"]
+        if not low <= value <= high:
+            return None, f"{var.label()} between {low} and {high}", "out_of_range"
+    return value, None, None
 
 
 def _parser(var: Variable, codebook: Codebook):

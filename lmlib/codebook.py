@@ -7,7 +7,7 @@ ambiguous codebook fails at once rather than mis-mapping a column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 import hashlib
 from pathlib import Path
 
@@ -87,13 +87,15 @@ class Codebook:
         self.variables = [Variable(v["name"], v["type"], v) for v in spec["variables"]]
         self.screening = [Variable(v["name"], v["type"], v) for v in spec.get("screening", [])]
         self.cranial_nerves = spec.get("cranial_nerves", {"numbers": [], "groups": []})
+        self._synonyms: dict[str, dict[str, str]] = {}
         self._check()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Codebook":
-        path = Path(path or config.CODEBOOK)
-        raw = path.read_bytes()
-        return cls(yaml.safe_load(raw), path, hashlib.sha256(raw).hexdigest())
+        """Load (and check) a codebook; a file already loaded and unchanged is not re-read."""
+        path = Path(path or config.CODEBOOK).resolve()
+        stat = path.stat()
+        return _load_cached(path, stat.st_mtime_ns, stat.st_size)
 
     def __getitem__(self, name: str) -> Variable:
         for var in self.variables:
@@ -145,12 +147,10 @@ class Codebook:
 
     def synonym_map(self, var: Variable) -> dict[str, str]:
         """Matching key -> canonical level, from level names, labels and synonyms."""
-        entries = var.levels or var.options
-        mapping: dict[str, str] = {}
-        for lv in entries:
-            for text in (lv.name, *lv.label.values(), *lv.synonyms):
-                mapping.setdefault(match_key(text), lv.name)
-        return mapping
+        cached = self._synonyms.get(var.name)
+        if cached is None:
+            cached = self._synonyms[var.name] = _synonym_map(var)
+        return cached
 
     def _check(self) -> None:
         names = [v.name for v in self.variables]
@@ -168,6 +168,20 @@ class Codebook:
                                 f"{var.name}: {text!r} is a synonym of both {claimed[key]!r} and {lv.name!r}"
                             )
                         claimed[key] = lv.name
+
+
+def _synonym_map(var: Variable) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for lv in var.levels or var.options:
+        for text in (lv.name, *lv.label.values(), *lv.synonyms):
+            mapping.setdefault(match_key(text), lv.name)
+    return mapping
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: Path, mtime_ns: int, size: int) -> Codebook:
+    raw = path.read_bytes()
+    return Codebook(yaml.safe_load(raw), path, hashlib.sha256(raw).hexdigest())
 
 
 def _header_targets(variables: list[Variable], nerves: dict) -> dict[str, tuple]:

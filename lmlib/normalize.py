@@ -10,6 +10,7 @@ only of punctuation keeps it ("+" and "-" are common yes/no codes).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 import re
 import unicodedata
 
@@ -38,7 +39,12 @@ def match_key(value: object) -> str:
     """
     if value is None:
         return ""
-    folded = _fold(str(value))
+    return _key(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _key(text: str) -> str:
+    folded = _fold(text)
     key = _DIGIT_LETTER.sub(" ", _NOT_ALNUM.sub(" ", folded)).strip()
     if key:
         return key

@@ -1,0 +1,4 @@
+"""``python -m lmlib``: see :mod:`lmlib.cli`."""
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""Command line: ``python -m lmlib <command> ...``.
+
+Commands are argparse subcommands; each one is a ``_cmd_<name>(args) -> int`` function and
+a ``_add_<name>(subparsers)`` that declares its arguments, so a new command is two functions
+and one line in :func:`build_parser`.
+
+Errors are one line on stderr, ``lmlib: error: ...``. Exit status: 0 success, 2 usage error
+(bad or missing arguments, a column that is not in the file), 1 an input file or its data
+cannot be used (unreadable file, non-numeric times, an event column with unknown codes).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+from .problems import InputError
+
+PROG = "lmlib"
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as given (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage block
+        raise UsageError(message)
+
+
+def _fail(message: str, status: int) -> int:
+    text = " ".join(str(message).split())
+    print(f"{PROG}: error: {text}", file=sys.stderr)
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Analysis of case series of leptomeningeal metastases.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    _add_survival(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.func(args)
+    except UsageError as exc:
+        return _fail(str(exc), 2)
+    except InputError as exc:
+        return _fail(str(exc), 1)
+
+
+# ---------------------------------------------------------------------------------- survival
+
+def _add_survival(sub) -> None:
+    p = sub.add_parser(
+        "survival", help="Kaplan–Meier summary of any table with a time and an event column",
+        description="Median (SPSS and Brookmeyer–Crowley conventions) and mean survival, overall "
+        "and by group, with a log-rank test. Reads .csv, .xlsx or .sav.",
+    )
+    p.add_argument("file", metavar="FILE", help="a .csv, .xlsx or .sav file, one row per patient")
+    p.add_argument("--time", required=True, metavar="COL", help="follow-up time column, in days")
+    p.add_argument("--event", required=True, metavar="COL", help="event (death) indicator column")
+    p.add_argument("--event-value", metavar="V", default=None,
+                   help="the value of the event column that means the event (compared as text, "
+                   "stripped); default: 1/true/yes are events, 0/false/no censored")
+    p.add_argument("--group", metavar="COL", default=None, help="compare the levels of this column")
+    p.add_argument("--weight", metavar="COL", default=None, help="frequency weights (patients per row)")
+    p.add_argument("--unit", choices=["days", "months"], default="days",
+                   help="report times in days (default) or months (days / 30.4375)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.set_defaults(func=_cmd_survival)
+
+
+def read_frame(path):
+    """The file as a DataFrame, through :func:`lmlib.read.read_table`."""
+    from .read import read_table
+
+    table = read_table(path)
+    return getattr(table, "frame", table)
+
+
+def _json_number(value):
+    if value is None:
+        return None
+    value = float(value)
+    if math.isnan(value) or math.isinf(value):
+        return None
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _group_json(row) -> dict:
+    num = _json_number
+    return {
+        "n": num(row["n"]),
+        "events": num(row["events"]),
+        "censored": num(row["censored"]),
+        "median": num(row["median"]),
+        "median_reached": bool(row["median_reached"]),
+        "median_se_spss": num(row["median_se_spss"]),
+        "median_ci_spss": [num(row["median_lower_spss"]), num(row["median_upper_spss"])],
+        "median_r": num(row["median_r"]),
+        "median_ci_loglog": [num(row["median_lower_loglog"]), num(row["median_upper_loglog"])],
+        "median_ci_log": [num(row["median_lower_log"]), num(row["median_upper_log"])],
+        "mean_spss": num(row["mean_spss"]),
+        "mean_se_spss": num(row["mean_se_spss"]),
+        "mean_ci_spss": [num(row["mean_lower_spss"]), num(row["mean_upper_spss"])],
+    }
+
+
+def _cmd_survival(args) -> int:
+    from .survival.compare import logrank
+    from .survival.data import OVERALL, as_text, check_columns, survival_frame
+    from .survival.summary import survival_summary
+
+    data = read_frame(args.file)
+    try:
+        check_columns(data, args.time, args.event, args.group, args.weight)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    cols = dict(duration_col=args.time, event_col=args.event, group_col=args.group,
+                weights_col=args.weight, event_value=args.event_value)
+    frame = survival_frame(data, **cols, unit=args.unit)
+    if frame.empty:
+        needed = ["time", "event"] + (["group"] if args.group else []) + (["weight"] if args.weight else [])
+        raise InputError(f"{args.file}: no row has all of {', '.join(needed)} filled in")
+    summary = survival_summary(data, **cols, unit=args.unit)
+    test = logrank(data, **cols) if args.group else None
+    if args.json:
+        out = {"time": args.time, "event": args.event, "unit": args.unit,
+               "n_excluded": len(data) - len(frame), "overall": _group_json(summary.loc[OVERALL])}
+        if args.group:
+            out["groups"] = {as_text(k): _group_json(r) for k, r in summary.iloc[:-1].iterrows()}
+            out["logrank"] = {"chi2": _json_number(test.chi2), "df": test.df, "p": _json_number(test.p)}
+        print(json.dumps(out, ensure_ascii=False, allow_nan=False, indent=2))
+        return 0
+    _print_survival(args, summary, test, len(data) - len(frame))
+    return 0
+
+
+def _print_survival(args, summary, test, excluded: int) -> None:
+    from .survival.formatting import format_summary
+
+    table = format_summary(summary)
+    event = f"'{args.event}' == {args.event_value!r}" if args.event_value is not None else f"'{args.event}' (1/true/yes)"
+    print(f"Survival: time '{args.time}' ({args.unit}), event {event}"
+          + (f", by '{args.group}'" if args.group else "")
+          + (f"; {excluded} row(s) left out for a blank value" if excluded else ""))
+    print(table.to_string())
+    if test is not None:
+        p = "—" if math.isnan(test.p) else f"{test.p:.4f}"
+        chi2 = "—" if math.isnan(test.chi2) else f"{test.chi2:.3f}"
+        print(f"Log-rank test: chi2 = {chi2}, df = {test.df}, p = {p}")
+    print("median: smallest event time with S <= 0.5 (SPSS); CI (SPSS): median ± 1.96 SE (Greenwood / "
+          "kernel density); CI (log-log), CI (log): Brookmeyer–Crowley, as R survival; "
+          "mean: SPSS, restricted to the largest observed time.")

@@ -1,0 +1,29 @@
+"""Survival analysis: Kaplan–Meier with SPSS's and Brookmeyer–Crowley's conventions.
+
+Modules: ``data`` (reading a duration/event/group frame), ``steps`` (the KM step table),
+``spss`` (SPSS's median and mean), ``median_ci`` (Brookmeyer–Crowley, R's rules),
+``landmarks`` (S at landmark times, RMST), ``followup`` (reverse KM), ``compare`` (log-rank,
+trend, Cox), ``risk_table`` (KMunicate counts), ``km`` (lifelines fitters), ``summary`` (the
+side-by-side table), ``formatting`` (text, incl. "not reached"; not imported by the others).
+The figure is :func:`lmlib.survival_plots.plot_km`.
+"""
+from .compare import CoxResult, TestResult, cox_model, logrank, logrank_trend, observed_expected
+from .data import DAYS_PER_MONTH, event_indicator, survival_frame
+from .followup import FollowUp, median_followup
+from .km import fit_km
+from .landmarks import rmst, survival_at
+from .median_ci import MedianCI, brookmeyer_crowley, curve_quantile, median_ci_from_steps, pointwise_band
+from .risk_table import counts_at, risk_table, risk_table_wide
+from .spss import Estimate, mean_from_steps, median_from_steps, spss_mean, spss_means_medians, spss_median
+from .steps import first_time_at_or_below, km_steps
+from .summary import survival_summary
+
+__all__ = [
+    "CoxResult", "DAYS_PER_MONTH", "Estimate", "FollowUp", "MedianCI", "TestResult",
+    "brookmeyer_crowley", "counts_at", "cox_model", "curve_quantile", "event_indicator",
+    "first_time_at_or_below", "fit_km", "km_steps", "logrank", "logrank_trend",
+    "mean_from_steps", "median_ci_from_steps", "median_followup", "median_from_steps",
+    "observed_expected", "pointwise_band", "risk_table", "risk_table_wide", "rmst",
+    "spss_mean", "spss_median", "spss_means_medians", "survival_at", "survival_frame",
+    "survival_summary",
+]

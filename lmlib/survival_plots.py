@@ -1,0 +1,138 @@
+"""Kaplan–Meier figure with a KMunicate risk table under it (matplotlib).
+
+Kept out of :mod:`lmlib.survival` so that the statistics never import matplotlib. The curve,
+its band and the counts come from the same functions as the tables (``km_steps``,
+``pointwise_band``, ``counts_at``), so the figure and the numbers cannot disagree.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .survival.data import DAYS_PER_MONTH, split_groups, survival_frame
+from .survival.median_ci import pointwise_band
+from .survival.risk_table import RISK_COLUMNS, counts_at
+from .survival.steps import first_time_at_or_below, km_steps
+
+ROW_LABELS = {"at_risk": "At risk", "censored": "Censored", "events": "Events"}
+UNIT_LABELS = {"days": "Days", "months": "Months", "years": "Years"}
+
+
+class KMPlot(NamedTuple):
+    """What :func:`plot_km` drew: the figure, the curve's axes, the table's axes (or None) and
+    the risk table as numbers (group × time MultiIndex, columns at_risk/censored/events)."""
+
+    figure: object
+    ax: object
+    table_ax: object
+    table: pd.DataFrame
+
+
+def _default_ticks(t_max: float, unit: str) -> np.ndarray:
+    step = {"days": 30.0, "months": 3.0, "years": 1.0}.get(unit, 1.0)
+    if unit == "days" and t_max > 12 * 30:
+        step = 90.0
+    if unit == "days" and t_max > 4 * 365:
+        step = 365.0
+    return np.arange(0.0, t_max + step * 0.999, step)
+
+
+def plot_km(
+    data: pd.DataFrame, duration_col: str, event_col: str, group_col: str | None = None, *,
+    weights_col: str | None = None, event_value=None, unit: str = "days", times=None,
+    ci: bool = True, ci_transform: str = "log-log", alpha: float = 0.05, censor_marks: bool = True,
+    median_line: bool = True, risk_table: bool = True, risk_rows=tuple(RISK_COLUMNS), ax=None,
+    xlabel: str | None = None, ylabel: str = "Survival probability", colors=None,
+) -> KMPlot:
+    """Kaplan–Meier curves with CI band, censor marks, median line and a risk table aligned with the ticks.
+
+    Parameters
+    ----------
+    data : DataFrame, not modified.
+    duration_col : follow-up in days; ``unit="months"`` plots months (days / 30.4375).
+    event_col, group_col, weights_col, event_value : see
+        :func:`~lmlib.survival.data.survival_frame`; one curve per group (or one overall).
+    times : x tick positions in ``unit``, which are also the columns of the risk table;
+        default every 30 days (90 or 365 for long follow-up) / 3 months / 1 year.
+    ci : draw the pointwise (1 − alpha) band (Greenwood SE, ``ci_transform``: ``"log-log"``
+        as lifelines and Stata, or ``"log"``, ``"linear"``).
+    censor_marks : "+" at censoring times.
+    median_line : dashed lines at S = 0.5 down to each reached median (smallest event time
+        with S <= 0.5, the SPSS/lifelines median); no line when not reached.
+    risk_table : draw the KMunicate rows ``risk_rows`` (at risk, censored, events; counting
+        rule of :func:`~lmlib.survival.risk_table.counts_at`) under the curve, one block per
+        group, numbers centred on the x ticks.
+    ax : optional matplotlib Axes for the curve; the table is appended below it.
+
+    Returns
+    -------
+    KMPlot(figure, ax, table_ax, table).
+    """
+    import matplotlib.pyplot as plt
+    from mpl_toolkits.axes_grid1 import make_axes_locatable
+
+    frame = survival_frame(data, duration_col, event_col, group_col, weights_col, event_value, unit)
+    parts = split_groups(frame, overall=group_col is None)
+    t_max = float(frame["duration"].max()) if len(frame) else 1.0
+    ticks = np.asarray(list(times), dtype=float) if times is not None else _default_ticks(t_max, unit)
+    if ax is None:
+        n_rows = len(parts) * len(risk_rows) if risk_table else 0
+        fig, ax = plt.subplots(figsize=(7.5, 4.5 + 0.22 * n_rows))
+    fig = ax.figure
+    palette = colors or plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    tables = {}
+    for i, (key, sub) in enumerate(parts):
+        color = palette[i % len(palette)]
+        steps = km_steps(sub["duration"], sub["event"], sub["weight"])
+        x = np.concatenate(([0.0], steps["time"].to_numpy()))
+        y = np.concatenate(([1.0], steps["survival"].to_numpy()))
+        label = f"{key} (n={sub['weight'].sum():g})" if group_col else None
+        ax.step(x, y, where="post", color=color, label=label, lw=1.6)
+        if ci and len(steps):
+            band = pointwise_band(steps, ci_transform, alpha)
+            lo = np.concatenate(([1.0], band["lower"].to_numpy()))
+            hi = np.concatenate(([1.0], band["upper"].to_numpy()))
+            ax.fill_between(x, lo, hi, step="post", color=color, alpha=0.15, lw=0)
+        if censor_marks:
+            cens = steps[steps["censored"] > 0]
+            ax.plot(cens["time"], cens["survival"], ls="none", marker="+", ms=7, color=color)
+        if median_line:
+            median = first_time_at_or_below(steps, 0.5)
+            if median == median:
+                ax.plot([0, median, median], [0.5, 0.5, 0.0], ls="--", lw=0.8, color=color)
+        tables[key] = counts_at(sub["duration"], sub["event"], ticks, sub["weight"])
+    table = pd.concat(tables, names=["group", "time"]) if tables else pd.DataFrame(columns=RISK_COLUMNS)
+    ax.set_xticks(ticks)
+    right = max(t_max, ticks.max() if ticks.size else t_max) * 1.02
+    ax.set_xlim(min(0.0, ticks.min() if ticks.size else 0.0) - 0.03 * right, right)
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel(ylabel)
+    xlabel = xlabel or f"{UNIT_LABELS.get(unit, unit)}" + (" (1 month = 30.4375 days)" if unit == "months" else "")
+    if group_col:
+        ax.legend(frameon=False, loc="upper right")
+    table_ax = None
+    if risk_table and risk_rows:
+        rows = [(key, r) for key, _ in parts for r in risk_rows]
+        divider = make_axes_locatable(ax)
+        table_ax = divider.append_axes("bottom", size=0.22 * len(rows) + 0.1, pad=0.55, sharex=ax)
+        table_ax.set_ylim(len(rows) - 0.5, -0.5)
+        for y_pos, (key, r) in enumerate(rows):
+            for tick, value in zip(ticks, tables[key][r].to_numpy()):
+                table_ax.text(tick, y_pos, f"{value:g}", ha="center", va="center", fontsize=8)
+        labels = [(f"{key}: " if group_col else "") + ROW_LABELS.get(r, r) for key, r in rows]
+        table_ax.set_yticks(range(len(rows)), labels, fontsize=8)
+        table_ax.tick_params(axis="y", length=0, pad=12)
+        group_index = {key: i for i, (key, _) in enumerate(parts)}
+        for label_artist, (key, _) in zip(table_ax.get_yticklabels(), rows):
+            label_artist.set_color(palette[group_index[key] % len(palette)] if group_col else "black")
+        table_ax.tick_params(axis="x", bottom=False, labelbottom=False)
+        ax.tick_params(axis="x", labelbottom=True)
+        for side in ("top", "right", "left", "bottom"):
+            table_ax.spines[side].set_visible(False)
+    ax.set_xlabel(xlabel)
+    return KMPlot(fig, ax, table_ax, table)
+
+
+__all__ = ["KMPlot", "plot_km", "DAYS_PER_MONTH"]
