@@ -182,7 +182,9 @@ def _parser(var: Variable, codebook: Codebook):
         trues, falses = codebook.yes_no(var)
         return lambda cell: parse_bool(cell, trues, falses)
     if var.type == "categorical":
-        synonyms, levels = codebook.synonym_map(var), var.level_names
+        synonyms = codebook.synonym_map(var)
+        levels = [f"{lv.name} ({lv.label['tr']})" if lv.label.get("tr", lv.name) != lv.name else lv.name
+                  for lv in var.levels]
         return lambda cell: parse_level(cell, synonyms, levels)
     return tidy_text  # key, text
 

@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     _add_survival(sub)
+    _add_clean(sub)
+    _add_synthesize(sub)
     return parser
 
 
@@ -53,6 +55,66 @@ def main(argv=None) -> int:
         return _fail(str(exc), 2)
     except InputError as exc:
         return _fail(str(exc), 1)
+
+
+# ---------------------------------------------------------------------------------- clean
+
+def _add_clean(sub) -> None:
+    p = sub.add_parser(
+        "clean", help="validate a cohort file and write the cleaned cohort to data/processed/",
+        description="Read and clean a cohort file with the codebook. Strict (default): any error "
+        "stops with one message listing every problem. The cleaned cohort is written atomically "
+        "as Parquet with a JSON file of provenance (input SHA-256).",
+    )
+    p.add_argument("file", metavar="FILE", help="a .csv, .xlsx or .sav cohort file (never modified)")
+    p.add_argument("--out", metavar="PATH", default=None,
+                   help="where to write the cleaned cohort (default: data/processed/cohort.parquet)")
+    p.add_argument("--codebook", metavar="PATH", default=None, help="codebook (default: data/codebook.yaml)")
+    p.add_argument("--data-cut", metavar="YYYY-MM-DD", default=None, help="data cut-off; later dates are errors")
+    p.add_argument("--lenient", action="store_true", help="keep going on errors and list them (exit 0)")
+    p.add_argument("--problems", metavar="CSV", default=None, help="also write every problem to this CSV")
+    p.set_defaults(func=_cmd_clean)
+
+
+def _cmd_clean(args) -> int:
+    from .atomic import write_text
+    from .cohort import load_cohort, write_processed
+    from .problems import ValidationError
+
+    try:
+        cohort = load_cohort(args.file, args.codebook, strict=not args.lenient, data_cut=args.data_cut)
+    except ValidationError as exc:
+        print(str(exc), file=sys.stderr)  # the full list, one problem a line
+        if args.problems:
+            from .problems import problems_frame
+            write_text(args.problems, problems_frame(exc.problems).to_csv(index=False))
+        return 1
+    target = write_processed(cohort, args.out)
+    if args.problems:
+        write_text(args.problems, cohort.problems.to_csv(index=False))
+    warnings = len(cohort.problems) - len(cohort.errors)
+    print(f"{cohort.name}: {cohort.n} patients, {len(cohort.errors)} error(s), {warnings} warning(s) -> {target}")
+    for problem in cohort.problems.itertuples(index=False):
+        print(f"  {problem.severity}: row {problem.row if problem.row == problem.row else '-'}, "
+              f"column {problem.column!r}: expected {problem.expected}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------------------------- synthesize
+
+def _add_synthesize(sub) -> None:
+    p = sub.add_parser("synthesize", help="regenerate the synthetic cohort and screening log under data/synthetic/",
+                       description="Deterministic (seeded) generation from data/published.yaml.")
+    p.add_argument("--out-dir", metavar="DIR", default=None, help="default: data/synthetic/")
+    p.set_defaults(func=_cmd_synthesize)
+
+
+def _cmd_synthesize(args) -> int:
+    from .synthetic import write_synthetic
+
+    for path in write_synthetic(args.out_dir):
+        print(path)
+    return 0
 
 
 # ---------------------------------------------------------------------------------- survival
