@@ -281,8 +281,10 @@ def check_denominators(counts: list[dict], n: int) -> list[dict]:
 
 
 def check_published(published: dict, parents: dict[str, str] | None = None) -> pd.DataFrame:
-    """Every self-consistency finding for a published-numbers file (``data/published.yaml``)."""
+    """Every self-consistency finding for a published-numbers file (``data/published.yaml``).
+    ``parents`` (child item -> parent item) defaults to the file's ``subgroups``."""
     counts = published.get("counts", [])
+    parents = published.get("subgroups", {}) if parents is None else parents
     rows = (check_percentages(counts) + check_level_sums(counts) + check_subgroups(counts, parents)
             + check_continuous(published.get("continuous", []), int(published["n"]))
             + check_ci(published.get("survival", [])) + check_flow(published)

@@ -1,0 +1,164 @@
+"""Every published number beside the one computed from a cohort.
+
+The computed side is what the report's own tables give (:func:`lmlib.tables.table1` and
+``table2``, :func:`lmlib.survival.survival_summary`), looked up by the same ``(item, level)``
+keys as ``data/published.yaml``. Each row is judged at the paper's printed precision:
+
+* ``exact`` — the computed value printed as the paper prints it is the published text;
+* ``rounding`` — equal once rounded half away from zero to the paper's precision (e.g. an SD of
+  11.9996 printed as "12");
+* ``truncation`` — equal only when cut, not rounded, to the paper's precision;
+* ``paper_inconsistent`` — different, and the paper's number fails its own consistency check
+  (:mod:`lmlib.audit.consistency`), whose explanation is given;
+* ``mismatch`` — different, and nothing in the paper explains it.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+import math
+
+import pandas as pd
+
+from ..formatting import fmt_number, round_half_away
+from .consistency import check_published, printed_decimals
+
+AUDIT_COLUMNS = ["section", "item", "level", "statistic", "published", "computed", "published_value",
+                 "computed_value", "status", "explanation"]
+MATCHES = ("exact", "rounding", "truncation")
+
+
+def _truncate(x: float, decimals: int) -> float:
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN))
+
+
+def judge(published: float, computed: float, decimals: int) -> str:
+    """``exact``, ``rounding``, ``truncation`` or ``mismatch`` for one number."""
+    if computed is None or (isinstance(computed, float) and math.isnan(computed)):
+        return "mismatch"
+    if float(computed) == float(published):
+        return "exact"
+    if round_half_away(computed, decimals) == float(published):
+        return "rounding"
+    if _truncate(computed, decimals) == float(published):
+        return "truncation"
+    return "mismatch"
+
+
+def _row(section, item, level, statistic, published, computed, pub_value, comp_value, status, explanation=""):
+    return dict(section=section, item=item, level=level, statistic=statistic, published=published,
+                computed=computed, published_value=pub_value, computed_value=comp_value, status=status,
+                explanation=explanation)
+
+
+def _count_rows(entry: dict, computed: dict | None) -> list[dict]:
+    item, level, section = entry["item"], str(entry.get("level", "")), entry.get("section", "")
+    if computed is None:
+        return [_row(section, item, level, "n", entry["display"], "—", entry["n"], math.nan, "mismatch",
+                     "The cohort gives no such row (the variable or level is absent).")]
+    rows = []
+    n = computed["n"]
+    status = "exact" if n == entry["n"] else "mismatch"
+    rows.append(_row(section, item, level, "n", str(entry["n"]), str(n), entry["n"], n, status,
+                     "" if status == "exact" else f"Counted {n}, published {entry['n']}."))
+    if entry.get("percent") is not None and computed.get("percent") is not None:
+        d = printed_decimals(entry["percent"])
+        pct = float(computed["percent"])
+        status = judge(entry["percent"], pct, d)
+        if status == "mismatch" and d == 0:  # "25" printed for 25.0
+            status = judge(entry["percent"], pct, 1)
+        denominator = computed.get("denominator")
+        if denominator != entry.get("denominator"):
+            note = f" Denominators differ: computed of {denominator}, published of {entry.get('denominator')}."
+        else:
+            note = ""
+        rows.append(_row(section, item, level, "percent", f"{entry['percent']}%", f"{fmt_number(pct, max(d, 1))}%",
+                         float(entry["percent"]), pct, status, note.strip()))
+    return rows
+
+
+def _continuous_rows(entry: dict, computed: dict | None) -> list[dict]:
+    rows = []
+    decimals = entry.get("decimals", {})
+    for stat, key in (("mean", "mean"), ("sd", "sd"), ("min", "range"), ("max", "range")):
+        d = decimals.get(key, printed_decimals(entry[stat]))
+        value = math.nan if computed is None else float(computed[stat])
+        rows.append(_row(entry.get("section", ""), entry["item"], "", stat, str(entry[stat]), fmt_number(value, max(d, 1)),
+                         float(entry[stat]), value, judge(entry[stat], value, d)))
+    return rows
+
+
+def _survival_rows(entry: dict, overall: pd.Series) -> list[dict]:
+    decimals = entry.get("decimals", {})
+    pairs = [("median", "median", decimals.get("median", 0)), ("se", "median_se_spss", decimals.get("se", 1)),
+             ("ci_low", "median_lower_spss", decimals.get("ci", 1)), ("ci_high", "median_upper_spss", decimals.get("ci", 1)),
+             ("events", "events", 0), ("censored", "censored", 0)]
+    rows = []
+    for stat, column, d in pairs:
+        if stat not in entry:
+            continue
+        value = float(overall[column])
+        rows.append(_row(entry.get("section", "survival"), entry["item"], "", stat, str(entry[stat]),
+                         fmt_number(value, max(d, 1) if stat not in ("events", "censored", "median") else 0),
+                         float(entry[stat]), value, judge(entry[stat], value, d)))
+    return rows
+
+
+def _computed_index(tables: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    rows = tables[tables["kind"] != "header"]
+    return {(r["item"], str(r["level"])): r for r in rows.to_dict("records")}
+
+
+def compare_with_published(tables: pd.DataFrame, survival: pd.DataFrame | None, published: dict) -> pd.DataFrame:
+    """Published versus computed, one row per published number (see the module docstring).
+
+    Parameters
+    ----------
+    tables : Table 1 and Table 2 rows (:func:`lmlib.tables.table1` / ``table2``, concatenated).
+    survival : :func:`lmlib.survival.survival_summary` of the cohort (``Overall`` row used).
+    published : the published numbers (``data/published.yaml``).
+    """
+    index = _computed_index(tables)
+    rows = []
+    for entry in published.get("counts", []):
+        key = (entry["item"], str(entry.get("level", "")))
+        computed = index.get(key)
+        if computed is None and key[0] == "n_patients":
+            computed = index.get((key[0], ""))
+        rows += _count_rows(entry, computed)
+    for entry in published.get("continuous", []):
+        rows += _continuous_rows(entry, index.get((entry["item"], "")))
+    if survival is not None:
+        for entry in published.get("survival", []):
+            rows += _survival_rows(entry, survival.iloc[-1])
+    audit = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    return _explain(audit, check_published(published))
+
+
+def _explain(audit: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """Mark mismatches and truncations the paper's own inconsistencies account for."""
+    audit = audit.copy()
+    flagged = findings[findings["status"].isin(["inconsistent", "consistent_truncated"])]
+    for finding in flagged.itertuples(index=False):
+        same = (audit["item"] == finding.item) & ((audit["level"] == finding.level) | (finding.level == ""))
+        if finding.rule == "percent_rounding":
+            same &= audit["statistic"] == "percent"
+        if finding.rule == "ci":
+            same &= audit["statistic"].isin(["ci_low", "ci_high"])
+        mismatched = same & (audit["status"] == "mismatch")
+        audit.loc[mismatched, "status"] = "paper_inconsistent"
+        audit.loc[same, "explanation"] = finding.explanation
+    return audit
+
+
+def reproduction_audit(data: pd.DataFrame, codebook=None, published: dict | None = None) -> pd.DataFrame:
+    """Compute the paper's tables and survival from a cleaned cohort and compare them with the
+    published numbers (default ``data/published.yaml``)."""
+    from ..survival import survival_summary
+    from ..synthetic import load_published
+    from ..tables import table1, table2
+
+    published = published or load_published()
+    tables = pd.concat([table1(data, codebook, published=published), table2(data, codebook, published=published)],
+                       ignore_index=True)
+    survival = survival_summary(data, "survival_days", "death")
+    return compare_with_published(tables, survival, published)

@@ -1,0 +1,233 @@
+"""Cross-tabulation of a finding by a grouping (e.g. primary site) with an exact test.
+
+Numbers only. In a case series of a few dozen patients such tests are **exploratory**: they
+describe, they do not confirm; no correction for multiple testing is made and small groups
+(one ovarian primary, one unknown primary) carry almost no information. Every result
+carries that label (``EXPLORATORY``) so that no presentation can drop it by accident.
+
+Tests
+-----
+* 2 x 2 tables: Fisher's exact test, two-sided (``scipy.stats.fisher_exact``), p = the
+  probability of all tables with the observed margins that are no more probable than the
+  observed one.
+* r x c tables: the Freeman–Halton extension of Fisher's exact test (Freeman GH, Halton JH.
+  Note on an exact treatment of contingency, goodness of fit and other problems of
+  significance. Biometrika 1951;38:141-149), same two-sided definition, computed exactly by
+  enumerating every table with the observed margins (column by column, merging partial
+  tables with equal probability, the last two columns in closed form). A table too large to
+  enumerate (more than ``MAX_ENUMERATION`` partial tables) falls back to a Monte Carlo
+  estimate with a fixed seed (``MONTE_CARLO_SEED``), and says so in ``method``.
+
+Rows or columns with a zero margin carry no information and are dropped before testing. A
+table with fewer than two non-empty rows or columns gets p = NaN ("not testable").
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.special import gammaln
+
+EXPLORATORY = "exploratory"
+FISHER = "fisher_exact"
+FREEMAN_HALTON = "freeman_halton"
+MONTE_CARLO = "freeman_halton_monte_carlo"
+NOT_TESTABLE = "not_testable"
+REL_TOLERANCE = 1e-7  # tables with P <= P_obs * (1 + 1e-7) count as "as extreme" (as R's fisher.test)
+MAX_ENUMERATION = 50_000_000
+MONTE_CARLO_SEED = 20180427
+MONTE_CARLO_RESAMPLES = 100_000
+
+
+def crosstab_counts(rows: pd.Series, cols: pd.Series, row_levels: list[str], col_levels: list[str]) -> pd.DataFrame:
+    """Patients by (row level, column level); patients missing either value are left out.
+
+    Returns an integer DataFrame indexed by ``row_levels`` with columns ``col_levels``
+    (levels without patients kept as zeros).
+    """
+    r = rows.astype(object).where(rows.notna())
+    c = cols.astype(object).where(cols.notna())
+    keep = r.notna() & c.notna()
+    table = pd.crosstab(r[keep].map(str), c[keep].map(str))
+    return table.reindex(index=[str(x) for x in row_levels], columns=[str(x) for x in col_levels], fill_value=0).astype(int)
+
+
+def exact_test(table) -> dict:
+    """Fisher's exact test (2 x 2) or the Freeman–Halton test (r x c) of independence.
+
+    Parameters
+    ----------
+    table : 2-D array of non-negative integer counts.
+
+    Returns
+    -------
+    dict with ``test`` (fisher_exact, freeman_halton, freeman_halton_monte_carlo or
+    not_testable), ``p_value`` (two-sided), ``rows`` and ``cols`` (the non-empty dimensions
+    tested) and ``label`` = "exploratory".
+    """
+    t = _nonempty(np.asarray(table, dtype=np.int64))
+    out = {"rows": t.shape[0], "cols": t.shape[1], "label": EXPLORATORY}
+    if t.shape[0] < 2 or t.shape[1] < 2:
+        return {**out, "test": NOT_TESTABLE, "p_value": math.nan}
+    if t.shape == (2, 2):
+        return {**out, "test": FISHER, "p_value": float(stats.fisher_exact(t).pvalue)}
+    p, method = freeman_halton(t, return_method=True)
+    return {**out, "test": method, "p_value": p}
+
+
+def freeman_halton(table, *, return_method: bool = False):
+    """Two-sided exact p-value of an r x c table (Freeman & Halton 1951).
+
+    p = sum of P(T) over all tables T with the observed row and column sums and
+    P(T) <= P(observed) * (1 + 1e-7), where P is the multivariate hypergeometric probability
+    ``prod(row sums!) prod(col sums!) / (n! prod(cells!))``.
+
+    Parameters
+    ----------
+    table : 2-D array of non-negative integer counts.
+    return_method : also return "freeman_halton" or, for a table too large to enumerate,
+        "freeman_halton_monte_carlo" (seeded Monte Carlo estimate via
+        ``scipy.stats.fisher_exact(method=MonteCarloMethod(...))``).
+    """
+    t = _nonempty(np.asarray(table, dtype=np.int64))
+    if t.shape[0] < 2 or t.shape[1] < 2:
+        return (1.0, FREEMAN_HALTON) if return_method else 1.0
+    if t.shape[0] > t.shape[1]:
+        t = t.T  # states are remaining row sums: keep the shorter dimension as rows
+    row_sums, col_sums = t.sum(axis=1), np.sort(t.sum(axis=0))
+    if _work(row_sums, col_sums) > MAX_ENUMERATION:
+        method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=np.random.default_rng(MONTE_CARLO_SEED))
+        p = float(stats.fisher_exact(t, method=method).pvalue)
+        return (p, MONTE_CARLO) if return_method else p
+    p = _enumerate(t, row_sums, col_sums)
+    return (p, FREEMAN_HALTON) if return_method else p
+
+
+def _nonempty(t: np.ndarray) -> np.ndarray:
+    if t.ndim != 2 or (t < 0).any():
+        raise ValueError("a contingency table is a 2-D array of non-negative counts")
+    return t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
+
+
+def _compositions(total: int, parts: int) -> np.ndarray:
+    """Every way to write ``total`` as an ordered sum of ``parts`` non-negative integers."""
+    if parts == 1:
+        return np.array([[total]], dtype=np.int64)
+    blocks = [np.column_stack([np.full(len(rest), first), rest])
+              for first in range(total + 1) for rest in [_compositions(total - first, parts - 1)]]
+    return np.vstack(blocks)
+
+
+def _work(row_sums: np.ndarray, col_sums: np.ndarray) -> float:
+    """Upper bound of (state, column filling) pairs the enumeration visits, to choose Monte Carlo."""
+    r, cap, done, work = len(row_sums), math.prod(int(m) + 1 for m in row_sums), 0, 0.0
+    for c in col_sums[:-1]:
+        states = min(cap, math.comb(done + r - 1, r - 1))
+        work += states * math.comb(int(c) + r - 1, r - 1)
+        done += int(c)
+    return work
+
+
+def _enumerate(t: np.ndarray, row_sums: np.ndarray, col_sums: np.ndarray) -> float:
+    n = int(t.sum())
+    lf = gammaln(np.arange(n + 1) + 1.0)  # log k!
+    const = lf[row_sums].sum() + lf[col_sums].sum() - lf[n]
+    threshold = lf[t].sum() - math.log1p(REL_TOLERANCE)  # P(T) <= P_obs(1+tol)  <=>  S(T) >= threshold
+    # states: remaining row sums -> {rounded S: [S, multiplicity]}; S = sum of log(cell!) so far
+    states: dict[tuple, dict] = {tuple(int(m) for m in row_sums): {0.0: [0.0, 1.0]}}
+    for c in col_sums[:-2]:
+        comps = _compositions(int(c), len(row_sums))
+        comp_s = lf[comps].sum(axis=1)
+        nxt: dict[tuple, dict] = {}
+        for state, values in states.items():
+            ok = (comps <= np.array(state)).all(axis=1)
+            for comp, s in zip(comps[ok], comp_s[ok]):
+                target = nxt.setdefault(tuple(int(x) for x in np.array(state) - comp), {})
+                for v, w in values.values():
+                    key = round(v + s, 9)
+                    if key in target:
+                        target[key][1] += w
+                    else:
+                        target[key] = [v + s, w]
+        states = nxt
+    # the last two columns: the second-to-last is enumerated, the last is what remains
+    comps = _compositions(int(col_sums[-2]), len(row_sums))
+    total = 0.0
+    for state, values in states.items():
+        m = np.array(state)
+        ok = comps[(comps <= m).all(axis=1)]
+        s = np.sort(lf[ok].sum(axis=1) + lf[m - ok].sum(axis=1))  # completion S, ascending
+        base = s[0]
+        tail = np.cumsum(np.exp(-(s - base))[::-1])[::-1]  # tail[k] = sum_{j>=k} exp(-(s_j - base))
+        for v, w in values.values():
+            k = int(np.searchsorted(s, threshold - v, side="left"))
+            if k < len(s):
+                total += w * math.exp(const - v - base) * tail[k]
+    return float(min(1.0, total))
+
+
+def findings_by(data: pd.DataFrame, codebook=None, by: str = "primary_site", *, items: list[str] | None = None,
+                lang: str = "en", published: dict | None = None) -> pd.DataFrame:
+    """Every imaging finding of the paper's Table 2 cross-tabulated by ``by``, with its test.
+
+    Parameters
+    ----------
+    data : the cleaned cohort; not modified. Patients missing the finding or ``by`` are left
+        out of that cross-table.
+    codebook : default ``data/codebook.yaml``.
+    by : a categorical codebook variable (default the primary site).
+    items : findings (codebook or derived items); default the items of Table 2 in
+        published.yaml that are categorical, yes/no or multi-response (each option as yes/no).
+    lang : language of the labels.
+
+    Returns
+    -------
+    Tidy DataFrame, one row per (finding, level, ``by`` level): section "crosstab", item,
+    level, item_label, label, by, by_level, by_label, n, denominator (patients of that
+    ``by`` level with the finding recorded), percent (column percent, unrounded), test,
+    p_value (the same on every row of a finding) and analysis = "exploratory".
+    """
+    from .codebook import load_codebook
+    from .tables import item_kind, item_label, load_published, text
+
+    codebook = codebook or load_codebook()
+    if items is None:
+        published = load_published() if published is None else published
+        items = list(dict.fromkeys(e["item"] for e in published["counts"] if e.get("section") == "table2"))
+    by_var = codebook[by]
+    by_labels = {lv.name: lv.label.get(lang, lv.name) for lv in by_var.levels}
+    yes_no = {"yes": text("yes", lang), "no": text("no", lang)}
+    rows = []
+    for item in items:
+        kind = item_kind(codebook, item)
+        label = item_label(codebook, item, lang)
+        if kind == "categorical":
+            var = codebook[item]
+            findings = [(item, label, data[item], {lv.name: lv.label.get(lang, lv.name) for lv in var.levels})]
+        elif kind == "boolean":
+            findings = [(item, label, _yes_no(data[item]), yes_no)]
+        elif kind == "multi_response":
+            var = codebook[item]
+            findings = [(var.option_column(o.name), f"{label}: {o.label.get(lang, o.name)}",
+                         _yes_no(data[var.option_column(o.name)]), yes_no) for o in var.options]
+        else:
+            continue
+        for key, key_label, values, levels in findings:
+            counts = crosstab_counts(values, data[by], list(levels), list(by_labels))
+            test = exact_test(counts.to_numpy())
+            totals = counts.sum(axis=0)
+            for level, level_label in levels.items():
+                for site, site_label in by_labels.items():
+                    n, den = int(counts.at[level, site]), int(totals[site])
+                    rows.append({"section": "crosstab", "item": key, "level": level, "item_label": key_label,
+                                 "label": level_label, "by": by, "by_level": site, "by_label": site_label,
+                                 "n": n, "denominator": den, "percent": 100.0 * n / den if den else math.nan,
+                                 "test": test["test"], "p_value": test["p_value"], "analysis": EXPLORATORY})
+    return pd.DataFrame(rows)
+
+
+def _yes_no(values: pd.Series) -> pd.Series:
+    flags = values.astype("boolean")
+    return flags.map({True: "yes", False: "no"}).astype(object).where(flags.notna())

@@ -1,0 +1,292 @@
+"""Tables 1 and 2 (and the imaging cross-tabulations) as tidy numeric DataFrames.
+
+The layout is read, never written twice: which items a table holds and in what order comes
+from ``data/published.yaml`` (the paper's row order, keys ``item``/``level``), then any other
+codebook variable of the same ``section`` as extra rows; levels, labels (en/tr), nesting
+(histology within primary site) and the cranial nerve groups come from the codebook.
+
+One row per table line. Columns (:data:`ROW_COLUMNS`): ``section``, ``item``, ``level``
+(the published.yaml keys: a level name, ``yes`` for a yes/no item, ``parent:level`` for a
+nested level, ``missing``), ``label`` (in the requested language), ``indent`` (0-2),
+``kind`` (count, continuous, header, level, nested, yes, option, missing), ``multi_response``,
+counts (``n``, ``denominator``, ``percent`` in 0-100 unrounded, Wilson ``ci_low``/``ci_high``),
+continuous statistics (see :func:`lmlib.describe.continuous_summary`), ``summary`` (mean_sd
+or median_iqr) with ``summary_source`` (default or parameter), and the denominator rule
+(``denominator_rule`` = the column whose True rows are left out, with its label
+``denominator_rule_label``, ``excluded`` = how many).
+Strings such as "17 (53.1%)" are made by :mod:`lmlib.formatting`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import config, describe
+from .codebook import Codebook, load_codebook
+
+N_ITEM = "n_patients"
+GROUP_ITEM = "cranial_nerve_groups"
+SUMMARIES = ("mean_sd", "median_iqr")
+DEFAULT_SUMMARY = "mean_sd"  # the paper: mean ± SD (min–max)
+# Per-item denominators (the paper: "26 died (100%)" of the 26 patients still followed).
+# A codebook variable may state its own with `denominator_excludes: <boolean column>`.
+DEFAULT_DENOMINATOR_EXCLUDES = {"vital_status": "lost_to_follow_up"}
+CONTINUOUS_TYPES = ("continuous", "integer")
+COUNT_FIELDS = ["n", "denominator", "percent", "ci_low", "ci_high"]
+ROW_COLUMNS = (["section", "item", "level", "label", "indent", "kind", "multi_response"] + COUNT_FIELDS
+               + ["missing", "mean", "sd", "median", "q1", "q3", "min", "max", "shapiro_w", "shapiro_p",
+                  "integer_valued", "summary", "summary_source", "denominator_rule", "denominator_rule_label",
+                  "excluded"])
+
+TEXT = {
+    "table": {"en": "Table {n}", "tr": "Tablo {n}"},
+    "n_patients": {"en": "Patients, n", "tr": "Hasta sayısı"},
+    "missing": {"en": "Missing", "tr": "Eksik"},
+    "yes": {"en": "Yes", "tr": "Var"},
+    "no": {"en": "No", "tr": "Yok"},
+    "by_nerve": {"en": "Cranial nerve involvement by nerve (either side)",
+                 "tr": "Sinir bazında kraniyal sinir tutulumu (herhangi bir taraf)"},
+    "nerve": {"en": "CN {n}", "tr": "KS {n}"},
+    "nerve_groups": {"en": "Cranial nerve groups", "tr": "Kraniyal sinir grupları"},
+}
+
+
+def text(key: str, lang: str = "en", **values) -> str:
+    """A fixed label of the tables and figures in ``lang`` (en or tr)."""
+    return TEXT[key][lang].format(**values)
+
+
+def load_published(path: str | Path | None = None) -> dict:
+    """The paper's numbers and row order (``data/published.yaml``)."""
+    return yaml.safe_load(Path(path or config.PUBLISHED).read_text(encoding="utf-8"))
+
+
+def parse_summary(spec: str | dict | None) -> dict[str, str]:
+    """Continuous summary choices from a notebook parameter such as ``"age=median_iqr"``.
+
+    Several are separated by commas; a dict is checked and returned. Raises ValueError for a
+    summary other than ``mean_sd`` or ``median_iqr``.
+    """
+    if not spec:
+        return {}
+    pairs = spec.items() if isinstance(spec, dict) else (p.split("=", 1) for p in spec.split(",") if p.strip())
+    out = {}
+    for pair in pairs:
+        if len(pair) != 2:
+            raise ValueError(f"continuous summary {spec!r}: write variable=mean_sd or variable=median_iqr")
+        name, choice = (str(x).strip() for x in pair)
+        if choice not in SUMMARIES:
+            raise ValueError(f"continuous summary for {name!r} must be one of {SUMMARIES}, not {choice!r}")
+        out[name] = choice
+    return out
+
+
+# ------------------------------------------------------------------------------ layout
+
+def _derived(codebook: Codebook) -> dict[str, dict]:
+    return {d["name"]: d for d in codebook.derived}
+
+
+def _variable(codebook: Codebook, item: str):
+    try:
+        return codebook[item]
+    except KeyError:
+        return None
+
+
+def item_kind(codebook: Codebook, item: str) -> str:
+    """count, continuous, categorical, boolean, multi_response, nerve_set or nerve_groups."""
+    if item == N_ITEM:
+        return "count"
+    if item == GROUP_ITEM:
+        return "nerve_groups"
+    var = _variable(codebook, item)
+    if var is not None:
+        return "continuous" if var.type in CONTINUOUS_TYPES else var.type
+    derived = _derived(codebook).get(item)
+    if derived is None:
+        raise KeyError(f"{item!r} is neither a codebook variable nor a derived variable")
+    return "continuous" if derived["rule"] in ("age_at_lm_diagnosis", "days_between") else "boolean"
+
+
+def item_label(codebook: Codebook, item: str, lang: str = "en") -> str:
+    """The label of an item (variable, derived variable or group) in ``lang``."""
+    if item == N_ITEM:
+        return text("n_patients", lang)
+    if item == GROUP_ITEM:
+        return text("nerve_groups", lang)
+    var = _variable(codebook, item)
+    if var is not None:
+        return var.label(lang)
+    return _derived(codebook)[item].get("label", {}).get(lang, item)
+
+
+def section_items(codebook: Codebook, section: str, published: dict | None = None) -> list[str]:
+    """Items of a table in display order: the paper's order (published.yaml), then the other
+    codebook variables of ``section`` in codebook order. Nested variables (histology) are
+    shown inside their parent and are not listed."""
+    items = [N_ITEM]
+    if published:
+        for entry in [*published.get("continuous", []), *published.get("counts", [])]:
+            if entry.get("section") == section and entry["item"] not in items:
+                items.append(entry["item"])
+    for var in codebook.variables:
+        if var.spec.get("section") == section and var.name not in items and var.type not in ("date", "key", "identifier"):
+            items.append(var.name)
+    nested = {v.name for v in codebook.variables if v.spec.get("nested_in")}
+    return [i for i in items if i not in nested]
+
+
+def denominator_rules(codebook: Codebook, overrides: dict | None = None) -> dict[str, str]:
+    """item -> boolean column whose True rows are left out of that item's denominator (and
+    numerator); a patient with that column missing stays in."""
+    rules = dict(DEFAULT_DENOMINATOR_EXCLUDES)
+    rules.update({v.name: v.spec["denominator_excludes"] for v in codebook.variables if v.spec.get("denominator_excludes")})
+    rules.update(overrides or {})
+    return {k: v for k, v in rules.items() if v}
+
+
+# ------------------------------------------------------------------------------ rows
+
+def _row(item: str, level: str, label: str, indent: int, kind: str, **values) -> dict:
+    return {"item": item, "level": level, "label": label, "indent": indent, "kind": kind, **values}
+
+
+def _count_rows(item: str, counts: pd.DataFrame, labels: dict[str, str], indent: int, kind: str,
+                lang: str, **extra) -> list[dict]:
+    rows = []
+    for rec in counts.to_dict("records"):
+        missing = rec["level"] == describe.MISSING_LEVEL
+        label = text("missing", lang) if missing else labels[rec["level"]]
+        rows.append(_row(item, rec["level"], label, indent, "missing" if missing else kind,
+                         **{k: rec[k] for k in COUNT_FIELDS}, **extra))
+    return rows
+
+
+def _categorical(data, codebook, var, lang, rules, alpha) -> list[dict]:
+    extra, mask = {}, None
+    if var.name in rules and rules[var.name] in data:
+        left_out = data[rules[var.name]].fillna(False).astype(bool)
+        mask = ~left_out
+        extra = {"denominator_rule": rules[var.name], "excluded": int(left_out.sum()),
+                 "denominator_rule_label": item_label(codebook, rules[var.name], lang)}
+    rows = [_row(var.name, "", var.label(lang), 0, "header", **extra)]
+    labels = {lv.name: lv.label.get(lang, lv.name) for lv in var.levels}
+    counts = describe.categorical_counts(data[var.name], var.level_names, denominator_mask=mask, alpha=alpha)
+    children = [v for v in codebook.variables if v.spec.get("nested_in") == var.name]
+    for rec in _count_rows(var.name, counts, labels, 1, "level", lang, **extra):
+        rows.append(rec)
+        for child in children if rec["kind"] == "level" else []:
+            rows += _nested(data, var, child, rec["level"], int(rec["denominator"]), lang, alpha)
+    return rows
+
+
+def _nested(data, parent, child, parent_level: str, denominator: int, lang, alpha) -> list[dict]:
+    """Child levels observed within one parent level; denominator = the parent's (all patients
+    with the parent recorded), as the paper prints histology percentages of all 32."""
+    within = data[child.name][data[parent.name].astype(object) == parent_level]
+    rows = []
+    for lv in child.levels:
+        n = int((within.astype(object) == lv.name).sum())
+        if n and (not lv.within or parent_level in lv.within):
+            p = describe.proportion(n, denominator, alpha=alpha)
+            rows.append(_row(child.name, f"{parent_level}:{lv.name}", lv.label.get(lang, lv.name), 2, "nested",
+                             **{k: p[k] for k in COUNT_FIELDS}))
+    if within.isna().any():
+        p = describe.proportion(int(within.isna().sum()), denominator, alpha=alpha)
+        rows.append(_row(child.name, f"{parent_level}:{describe.MISSING_LEVEL}", text("missing", lang), 2, "missing",
+                         **{k: p[k] for k in COUNT_FIELDS}))
+    return rows
+
+
+def _multi(item, label, counts, labels, lang, header: bool) -> list[dict]:
+    rows = [_row(item, "", label, 0, "header", multi_response=True)] if header else []
+    return rows + _count_rows(item, counts, labels, 1, "option", lang, multi_response=True)
+
+
+def item_rows(data: pd.DataFrame, codebook: Codebook, item: str, *, lang: str = "en",
+              summary: dict | None = None, rules: dict | None = None, previous: str | None = None,
+              alpha: float = 0.05) -> list[dict]:
+    """The rows of one item (see the module docstring for the columns)."""
+    kind = item_kind(codebook, item)
+    label = item_label(codebook, item, lang)
+    if kind == "count":
+        return [_row(item, "", label, 0, "count", n=len(data))]
+    if kind == "continuous":
+        stats = describe.continuous_summary(data[item])
+        chosen = (summary or {}).get(item)
+        return [_row(item, "", label, 0, "continuous", **stats, summary=chosen or DEFAULT_SUMMARY,
+                     summary_source="parameter" if chosen else "default")]
+    if kind == "categorical":
+        return _categorical(data, codebook, codebook[item], lang, rules or {}, alpha)
+    if kind == "boolean":
+        return _count_rows(item, describe.boolean_count(data[item], alpha=alpha), {"yes": label}, 0, "yes", lang)
+    if kind == "multi_response":
+        var = codebook[item]
+        counts = describe.multi_response_counts(data, {o.name: var.option_column(o.name) for o in var.options}, alpha=alpha)
+        return _multi(item, label, counts, {o.name: o.label.get(lang, o.name) for o in var.options}, lang, True)
+    if kind == "nerve_groups":
+        groups = codebook.cranial_nerves.get("groups", [])
+        flags = describe.nerve_groups(data, {g["name"]: [codebook.nerve_column(n) for n in g["members"]] for g in groups})
+        counts = describe.multi_response_counts(flags, {g["name"]: g["name"] for g in groups}, alpha=alpha)
+        any_nerve = [d["name"] for d in codebook.derived if d["rule"] == "any_nerve"]
+        header = previous not in any_nerve  # shown under "CN involvement" when it precedes
+        return _multi(item, label, counts, {g["name"]: g["label"][lang] for g in groups}, lang, header)
+    if kind == "nerve_set":
+        numbers = codebook.cranial_nerves["numbers"]
+        cols = {codebook.nerve_column(n): codebook.nerve_column(n) for n in numbers}
+        flags = describe.nerve_involvement(data, cols)
+        counts = describe.multi_response_counts(flags, {c: c for c in cols}, alpha=alpha)
+        labels = {codebook.nerve_column(n): text("nerve", lang, n=n) for n in numbers}
+        return _multi(item, text("by_nerve", lang), counts, labels, lang, True)
+    raise ValueError(f"{item!r}: no table layout for type {kind!r}")
+
+
+def section_table(data: pd.DataFrame, codebook: Codebook | None = None, section: str = "table1", *,
+                  summary: dict | str | None = None, lang: str = "en", published: dict | None = None,
+                  denominators: dict | None = None, alpha: float = 0.05) -> pd.DataFrame:
+    """A descriptive table of one codebook ``section`` as a tidy numeric DataFrame.
+
+    Parameters
+    ----------
+    data : the cleaned cohort (:attr:`lmlib.cohort.Cohort.data`); not modified.
+    codebook : default ``data/codebook.yaml``.
+    section : ``table1`` or ``table2``.
+    summary : continuous variable -> ``mean_sd`` (default, as the paper) or ``median_iqr``;
+        a string such as ``"age=median_iqr"`` is parsed by :func:`parse_summary`.
+    lang : ``en`` or ``tr`` labels.
+    published : the published numbers (row order); default ``data/published.yaml``.
+    denominators : item -> boolean column to leave out of its denominator (None disables),
+        on top of :data:`DEFAULT_DENOMINATOR_EXCLUDES` and the codebook.
+    alpha : 1 - confidence level of the Wilson intervals.
+    """
+    codebook = codebook or load_codebook()
+    published = load_published() if published is None else published
+    summary = parse_summary(summary)
+    items = section_items(codebook, section, published)
+    unknown = set(summary) - {i for i in items if item_kind(codebook, i) == "continuous"}
+    if unknown:
+        raise ValueError(f"continuous summary given for {sorted(unknown)}, not continuous items of {section}")
+    rules = denominator_rules(codebook, denominators)
+    rows, previous = [], None
+    for item in items:
+        rows += item_rows(data, codebook, item, lang=lang, summary=summary, rules=rules, previous=previous, alpha=alpha)
+        previous = item
+    table = pd.DataFrame(rows).reindex(columns=ROW_COLUMNS)
+    table["section"] = section
+    table["multi_response"] = table["multi_response"].astype("boolean").fillna(False).astype(bool)
+    for col in ("n", "denominator", "missing", "excluded"):
+        table[col] = table[col].astype("Int64")
+    return table.reset_index(drop=True)
+
+
+def table1(data: pd.DataFrame, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:
+    """Table 1, demographic and clinical data (see :func:`section_table` for the arguments)."""
+    return section_table(data, codebook, "table1", **kwargs)
+
+
+def table2(data: pd.DataFrame, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:
+    """Table 2, MRI findings (see :func:`section_table` for the arguments)."""
+    return section_table(data, codebook, "table2", **kwargs)

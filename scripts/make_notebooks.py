@@ -1,0 +1,223 @@
+"""Write notebooks/01_descriptive.ipynb and notebooks/02_imaging.ipynb (without outputs).
+
+The notebooks are generated so that they stay thin and identical in structure: a title, one
+cell tagged ``parameters`` of plain type-hinted values, calls into lmlib, prose for a
+clinician, and the colophon. Run ``python scripts/make_notebooks.py`` after editing this file;
+``--check`` exits 1 when a committed notebook differs from what this script writes (used by
+the tests).
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+import sys
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+PARAMETERS = '''\
+data: str = ""  # cohort file (CSV, .xlsx, .sav), empty = the bundled synthetic cohort
+codebook: str = ""  # codebook YAML, empty = data/codebook.yaml
+output_dir: str = "reports"  # tables go to <output_dir>/tables, figures to <output_dir>/figures
+lang: str = "en"  # "en" or "tr" (labels from the codebook, Turkish "%53.1")
+decimals: int = 1  # decimals of percentages, means and SDs
+continuous_summary: str = ""  # e.g. "age=median_iqr", empty = mean ± SD (min–max) as the paper
+data_cut: str = ""  # data cut-off date yyyy-mm-dd, empty = none
+show_ci: bool = True  # show the Wilson 95% CI column (the exported paper layout never has it)
+'''
+
+SETUP = '''\
+from IPython.display import Markdown, display
+
+from lmlib import crosstab, export, flow, formatting, plots, tables
+from lmlib.codebook import load_codebook
+from lmlib.cohort import load_cohort, load_screening
+
+cb = load_codebook(codebook or None)
+cohort = load_cohort(data or None, cb, data_cut=data_cut or None)
+out = export.output_dir(output_dir)
+summary = tables.parse_summary(continuous_summary)
+parameters = dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang, decimals=decimals,
+                  continuous_summary=continuous_summary, data_cut=data_cut, show_ci=show_ci)
+cohort'''
+
+SYNTHETIC_NOTE = '''\
+If the line above says *synthetic*, the numbers below come from the bundled made-up cohort of
+32 patients that was generated to reproduce the paper's published counts; they are not patient
+data. Set `data` in the parameters cell to your own export to analyse a real series.'''
+
+
+def colophon(section: str) -> str:
+    return f'''\
+from lmlib.colophon import show_colophon
+
+show_colophon(cohort, parameters=parameters, sections=["{section}"])'''
+
+
+def md(text: str):
+    return nbformat.v4.new_markdown_cell(text)
+
+
+def code(text: str, tags: list[str] | None = None):
+    cell = nbformat.v4.new_code_cell(text)
+    if tags:
+        cell.metadata["tags"] = tags
+    return cell
+
+
+DESCRIPTIVE = [
+    md("# Clinical characteristics of the patients (Table 1)\n\n"
+       "This report describes who the patients were: age, sex, the primary tumour and its histology, "
+       "the presenting symptoms, the treatment and what happened to them, and how they were selected. "
+       "Every number is computed from the cohort file by `lmlib`; nothing is typed by hand."),
+    md("## Parameters\n\nChange these values (or pass them with papermill) to run the report on "
+       "another file, in Turkish, or with another summary of a continuous variable."),
+    code(PARAMETERS, tags=["parameters"]),
+    code(SETUP),
+    md(SYNTHETIC_NOTE),
+    md("## Table 1: demographic and clinical data\n\n"
+       "Counts are numbers of patients, with the percentage of the patients in brackets. Age is "
+       "given as the paper gives it, mean ± standard deviation (youngest–oldest); the footnote says "
+       "whether the ages look normally distributed (Shapiro–Wilk test) and which summary was used. "
+       "Symptoms are a *multi-response* item: one patient may have several, so the percentages add "
+       "up to more than 100%. Survival percentages are of the patients still followed: those lost to "
+       "follow-up are left out of that denominator, as in the paper, and the footnote says how many. "
+       "The 95% confidence interval (Wilson) shows how uncertain each percentage is in a series this "
+       "small."),
+    code('''\
+t1 = tables.table1(cohort.data, cb, summary=summary, lang=lang)
+formatting.styler(t1, lang=lang, decimals=decimals, hide_ci=not show_ci,
+                  caption=tables.text("table", lang, n=1))'''),
+    md("The same table is written for the manuscript: a tidy CSV (one row per line of the table, "
+       "with unrounded numbers), a LaTeX table and a Word document in the paper's layout."),
+    code('''\
+files = export.write_table(t1, out / "tables", "table1", lang=lang, decimals=decimals, hide_ci=True,
+                           caption=tables.text("table", lang, n=1))'''),
+    md("## How the patients were selected\n\n"
+       "The flow diagram follows the STROBE recommendation for observational studies: how many "
+       "patients were screened, how many were excluded and why, and how many were analysed. It needs "
+       "a screening log; for the synthetic cohort the bundled synthetic log is used. A cohort file "
+       "without a screening log gets no diagram rather than a made-up one."),
+    code('''\
+source = flow.screening_source(data)
+if source is None:
+    display(Markdown("*No screening log for this cohort: flow diagram not drawn.*"))
+else:
+    fl = flow.flow_counts(load_screening(source, cb).data, cb, lang=lang, cohort_n=cohort.n)
+    export.write_csv(export.flow_frame(fl, lang=lang, decimals=decimals), out / "tables" / "flow.csv")
+    fig = plots.flow_diagram(fl, lang=lang, decimals=decimals)
+    plots.save_figure(fig, out / "figures" / "flow.png")'''),
+    md("## Presenting symptoms\n\nEach bar is the percentage of all patients who had the symptom. "
+       "Headache, altered consciousness and nausea–vomiting are the classical picture of raised "
+       "intracranial pressure and meningeal irritation."),
+    code('''\
+fig = plots.symptoms_figure(t1, lang=lang, decimals=decimals)
+plots.save_figure(fig, out / "figures" / "symptoms.png");'''),
+    md("## Primary tumours\n\nEach bar is one primary site, split by histological type. Lung and "
+       "breast carcinoma and melanoma are the solid tumours that most often seed the leptomeninges."),
+    code('''\
+fig = plots.primary_site_figure(t1, lang=lang, decimals=decimals)
+plots.save_figure(fig, out / "figures" / "primary_site.png");'''),
+    md("## Colophon\n\nVersions, input file fingerprint and parameters of this run, and the "
+       "statistical-methods paragraph for the manuscript."),
+    code(colophon("01_descriptive")),
+]
+
+IMAGING = [
+    md("# MRI findings of intracranial leptomeningeal metastases (Table 2)\n\n"
+       "This report describes what the contrast-enhanced MRI showed: whether the leptomeningeal "
+       "disease was isolated or came with parenchymal, dural or calvarial metastases, where it was "
+       "(above or below the tentorium), how it enhanced (linear, nodular), and whether there were "
+       "subependymal nodules, cranial nerve involvement or hydrocephalus."),
+    md("## Parameters"),
+    code(PARAMETERS, tags=["parameters"]),
+    code(SETUP),
+    md(SYNTHETIC_NOTE),
+    md("## Table 2: MRI findings\n\n"
+       "Counts are numbers of patients with the percentage of all patients. Accompanying metastases "
+       "and cranial nerves are *multi-response* items (one patient may have several), so their "
+       "percentages do not add up to 100%. The cranial nerve groups are the paper's (CN 4–6, CN 5, "
+       "CN 7–8, CN 9–10): a patient counts in a group when every nerve of the group is involved. "
+       "Rows after the paper's items (field strength, each nerve on its own) are extra detail."),
+    code('''\
+t2 = tables.table2(cohort.data, cb, summary=summary, lang=lang)
+formatting.styler(t2, lang=lang, decimals=decimals, hide_ci=not show_ci,
+                  caption=tables.text("table", lang, n=2))'''),
+    code('''\
+files = export.write_table(t2, out / "tables", "table2", lang=lang, decimals=decimals, hide_ci=True,
+                           caption=tables.text("table", lang, n=2))'''),
+    md("## Location and enhancement pattern\n\nThe two findings that describe the leptomeningeal "
+       "disease itself, as percentages of all patients."),
+    code('''\
+fig = plots.imaging_figure(t2, lang=lang, decimals=decimals)
+plots.save_figure(fig, out / "figures" / "location_pattern.png");'''),
+    md("## Findings by primary site (exploratory)\n\n"
+       "Each finding is cross-tabulated by primary site, with column percentages (of the patients "
+       "with that primary). The p-value is from Fisher's exact test for a 2×2 table or its "
+       "Freeman–Halton extension for larger tables, computed exactly. **These comparisons are "
+       "exploratory**: a case series is not designed to test them, several findings are tested "
+       "without correction, and sites with one or two patients carry almost no information. Read "
+       "them as a description of where findings cluster, not as evidence of a difference."),
+    code('''\
+xt = crosstab.findings_by(cohort.data, cb, lang=lang)
+export.write_csv(export.crosstab_frame(xt, lang=lang, decimals=decimals), out / "tables" / "crosstabs.csv")
+formatting.crosstab_styler(xt, lang=lang, decimals=decimals)'''),
+    md("## Which metastasis sites and cranial nerves occur together\n\n"
+       "An UpSet view: each column of dots is one combination of findings (filled dots), and the bar "
+       "above it counts the patients with exactly that combination; the bars on the left count each "
+       "finding overall. A column with no filled dot is the patients with isolated leptomeningeal "
+       "disease and no cranial nerve involvement."),
+    code('''\
+fig = plots.upset_figure(cohort.data, cb, lang=lang)
+plots.save_figure(fig, out / "figures" / "upset.png");'''),
+    md("## Colophon"),
+    code(colophon("02_imaging")),
+]
+
+
+def build(cells: list) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives the same file
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    return nb
+
+
+NOTEBOOK_CELLS = {"01_descriptive.ipynb": DESCRIPTIVE, "02_imaging.ipynb": IMAGING}
+
+
+def render(name: str) -> str:
+    return nbformat.writes(build(NOTEBOOK_CELLS[name])) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if a committed notebook is out of date")
+    args = parser.parse_args(argv)
+    stale = []
+    for name in NOTEBOOK_CELLS:
+        path = NOTEBOOKS / name
+        text = render(name)
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+            continue
+        sys.path.insert(0, str(ROOT))
+        from lmlib.atomic import write_text
+
+        write_text(path, text)
+        print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print(f"out of date: {', '.join(stale)} (run python scripts/make_notebooks.py)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
