@@ -139,10 +139,59 @@ test: $(STAMP)
 lab: $(KERNEL)
 	$(BIN)/jupyter lab $(LAB_ARGS)
 
-# ---- Reports (placeholders: the report rules are added separately, not here) ----------------
-# report: reports/<name>.html from notebooks/<name>.ipynb, with the notebook, $(DATA) and the
-#         lmlib sources as prerequisites so that a change rebuilds only what it touches.
-# bench:  timing runs written to bench/results/ (git-ignored).
+# ---- Reports --------------------------------------------------------------------------------
+# reports/<name>.html from notebooks/<name>.ipynb (run with papermill, code hidden, no CDN), with
+# the notebook, DATA (through $(DATA_STAMP)), the codebook and the lmlib sources as prerequisites,
+# so a change rebuilds only what it touches and `make -j` builds the sections in parallel.
+# (Placeholder, added separately: bench, timing runs written to bench/results/, git-ignored.)
+
+# Data cut-off date (yyyy-mm-dd) of DATA: later dates are errors, and it is the date the reports
+# print (never the clock). 2018-12-31 is the synthetic cohort's; set it for your own DATA, or
+# make it empty (DATA_CUT=) for "not given".
+DATA_CUT ?= 2018-12-31
+# Language of the reports (en or tr): the notebooks' `lang` parameter.
+LANG_REPORT ?= en
+# Decimal places of percentages and summaries: the notebooks' `decimals` parameter.
+DECIMALS ?= 1
+# Screening log of every referred patient, for the flow diagram (empty: none; the synthetic
+# cohort brings its own).
+SCREENING ?=
+# The sections, by notebook name: every notebooks/0*_*.ipynb (e.g. SECTIONS=01_descriptive).
+SECTIONS ?= $(basename $(notdir $(wildcard notebooks/0*_*.ipynb)))
+
+REPORT := $(VENV_PYTHON) -m lmlib.report
+REPORT_CODEBOOK := data/codebook.yaml
+# Data files the notebooks read besides DATA: the codebook and the paper's published numbers.
+REPORT_INPUTS := $(REPORT_CODEBOOK) $(wildcard data/published.yaml) $(SCREENING)
+REPORT_HTML := $(SECTIONS:%=reports/%.html)
+# Records DATA, its SHA-256, the codebook's and the settings; `lmlib.report validate` rewrites it
+# (after loading DATA strictly: bad input stops here, with one message, before any kernel
+# starts) only when one of them changed, so switching DATA to another file, even an older one,
+# rebuilds the reports and an unchanged input rebuilds nothing.
+DATA_STAMP := reports/.data
+LMLIB_FILES := $(shell find lmlib -type f \( -name '*.py' -o -name '*.j2' -o -name '*.json' \) \
+	-not -path '*/__pycache__/*' 2>/dev/null)
+
+.PHONY: report
+
+## report: build reports/<section>.html and reports/index.html from DATA (DATA_CUT, LANG_REPORT, DECIMALS)
+report: $(REPORT_HTML) reports/index.html
+
+$(DATA_STAMP): FORCE | $(STAMP)
+	@$(REPORT) validate '$(DATA)' --codebook $(REPORT_CODEBOOK) --data-cut '$(DATA_CUT)' --stamp $@ \
+		--param lang='$(LANG_REPORT)' --param decimals='$(DECIMALS)'
+
+reports/%.html: notebooks/%.ipynb $(DATA_STAMP) $(REPORT_INPUTS) $(LMLIB_FILES) $(STAMP)
+	@$(REPORT) section $< $@ --data '$(DATA)' --codebook $(REPORT_CODEBOOK) --data-cut '$(DATA_CUT)' \
+		--lang '$(LANG_REPORT)' --decimals '$(DECIMALS)' --output-dir $(@D) \
+		$(if $(SCREENING),$(if $(findstring 01_,$*),-p screening='$(SCREENING)'))
+
+reports/index.html: $(REPORT_HTML) $(DATA_STAMP) $(LMLIB_FILES)
+	@$(REPORT) index $@ $(SECTIONS:%=notebooks/%.ipynb) --data '$(DATA)' --codebook $(REPORT_CODEBOOK) \
+		--data-cut '$(DATA_CUT)' --lang '$(LANG_REPORT)'
+
+# Always "out of date", so the stamp's recipe runs every time (it rewrites the stamp only on change).
+FORCE:
 
 # ---- Cleaning -------------------------------------------------------------------------------
 

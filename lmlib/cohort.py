@@ -70,6 +70,11 @@ class Cohort:
             "data_cut": None if self.data_cut is None else self.data_cut.date().isoformat(),
         }
 
+    def __repr__(self) -> str:  # never the patient rows: this text lands in executed notebooks
+        label = ", synthetic" if self.is_synthetic else ""
+        return f"Cohort({self.name!r}{label}: {self.n} patients, {len(self.errors)} error(s), " \
+               f"{len(self.problems) - len(self.errors)} warning(s))"
+
     def _repr_html_(self) -> str:  # pragma: no cover - JupyterLab display
         label = " (synthetic)" if self.is_synthetic else ""
         return f"<b>Cohort {self.name}{label}</b>: {self.n} patients, {len(self.problems)} problem(s)"

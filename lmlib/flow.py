@@ -100,8 +100,9 @@ def stage_count(flow: pd.DataFrame, stage: str, level: str = "") -> int:
 
 def screening_source(data: str | Path | None = "", screening: str | Path | None = "") -> Path | None:
     """The screening log to draw the flow from: ``screening`` when given; the bundled
-    synthetic log when ``data`` is empty (the bundled synthetic cohort); otherwise None (a
+    synthetic log when ``data`` is empty or the bundled synthetic cohort; otherwise None (a
     user's cohort without a screening log has no flow diagram, rather than a synthetic one)."""
     if screening:
         return Path(screening)
-    return None if data else config.SYNTHETIC_SCREENING
+    synthetic = not data or Path(data).resolve() == config.SYNTHETIC_COHORT.resolve()
+    return config.SYNTHETIC_SCREENING if synthetic else None

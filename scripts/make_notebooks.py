@@ -18,13 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
 PARAMETERS = '''\
-data: str = ""  # cohort file (CSV, .xlsx, .sav), empty = the bundled synthetic cohort
-codebook: str = ""  # codebook YAML, empty = data/codebook.yaml
+data: str = ""  # cohort file (CSV, .xlsx, .sav); empty: the bundled synthetic cohort
+codebook: str = ""  # codebook YAML; empty: data/codebook.yaml
 output_dir: str = "reports"  # tables go to <output_dir>/tables, figures to <output_dir>/figures
 lang: str = "en"  # "en" or "tr" (labels from the codebook, Turkish "%53.1")
 decimals: int = 1  # decimals of percentages, means and SDs
-continuous_summary: str = ""  # e.g. "age=median_iqr", empty = mean ± SD (min–max) as the paper
-data_cut: str = ""  # data cut-off date yyyy-mm-dd, empty = none
+continuous_summary: str = ""  # e.g. "age:median_iqr"; empty: mean ± SD (min–max) as the paper
+data_cut: str = ""  # data cut-off date yyyy-mm-dd; empty: none
+screening: str = ""  # screening log of every referred patient (flow diagram); empty: none, or the synthetic one
 show_ci: bool = True  # show the Wilson 95% CI column (the exported paper layout never has it)
 '''
 
@@ -40,7 +41,7 @@ cohort = load_cohort(data or None, cb, data_cut=data_cut or None)
 out = export.output_dir(output_dir)
 summary = tables.parse_summary(continuous_summary)
 parameters = dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang, decimals=decimals,
-                  continuous_summary=continuous_summary, data_cut=data_cut, show_ci=show_ci)
+                  continuous_summary=continuous_summary, data_cut=data_cut, show_ci=show_ci, screening=screening)
 cohort'''
 
 SYNTHETIC_NOTE = '''\
@@ -56,8 +57,11 @@ from lmlib.colophon import show_colophon
 show_colophon(cohort, parameters=parameters, sections=["{section}"])'''
 
 
-def md(text: str):
-    return nbformat.v4.new_markdown_cell(text)
+def md(text: str, tags: list[str] | None = None):
+    cell = nbformat.v4.new_markdown_cell(text)
+    if tags:
+        cell.metadata["tags"] = tags
+    return cell
 
 
 def code(text: str, tags: list[str] | None = None):
@@ -73,7 +77,8 @@ DESCRIPTIVE = [
        "the presenting symptoms, the treatment and what happened to them, and how they were selected. "
        "Every number is computed from the cohort file by `lmlib`; nothing is typed by hand."),
     md("## Parameters\n\nChange these values (or pass them with papermill) to run the report on "
-       "another file, in Turkish, or with another summary of a continuous variable."),
+       "another file, in Turkish, or with another summary of a continuous variable.",
+       tags=["remove-cell"]),  # shown in JupyterLab, not in the code-free report
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
     md(SYNTHETIC_NOTE),
@@ -101,7 +106,7 @@ files = export.write_table(t1, out / "tables", "table1", lang=lang, decimals=dec
        "a screening log; for the synthetic cohort the bundled synthetic log is used. A cohort file "
        "without a screening log gets no diagram rather than a made-up one."),
     code('''\
-source = flow.screening_source(data)
+source = flow.screening_source(data, screening)
 if source is None:
     display(Markdown("*No screening log for this cohort: flow diagram not drawn.*"))
 else:
@@ -131,7 +136,7 @@ IMAGING = [
        "disease was isolated or came with parenchymal, dural or calvarial metastases, where it was "
        "(above or below the tentorium), how it enhanced (linear, nodular), and whether there were "
        "subependymal nodules, cranial nerve involvement or hydrocephalus."),
-    md("## Parameters"),
+    md("## Parameters", tags=["remove-cell"]),
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
     md(SYNTHETIC_NOTE),

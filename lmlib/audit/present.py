@@ -5,8 +5,8 @@ import pandas as pd
 
 STATUS_COLOURS = {
     "exact": "#e8f5e9", "rounding": "#e8f5e9", "consistent": "#e8f5e9",
-    "truncation": "#fff8e1", "consistent_truncated": "#fff8e1", "note": "#e3f2fd",
-    "paper_inconsistent": "#fff3e0", "inconsistent": "#fff3e0", "mismatch": "#ffebee",
+    "truncation": "#fff59d", "consistent_truncated": "#fff59d", "note": "#bbdefb",
+    "paper_inconsistent": "#ffcc80", "inconsistent": "#ffcc80", "mismatch": "#ef9a9a",
 }
 STATUS_TEXT = {
     "exact": "exact", "rounding": "matches after rounding", "truncation": "matches after truncation",

@@ -15,7 +15,7 @@ from scipy.stats import chi2 as chi2_dist
 
 from .data import split_groups, survival_frame
 
-EPV_THRESHOLD = 10.0  # events per variable below which a Cox model is exploratory (Peduzzi et al. 1996)
+EPV_THRESHOLD = 10.0  # events per variable below which a Cox model is exploratory (Peduzzi et al. 1995)
 
 
 @dataclass(frozen=True)
