@@ -8,7 +8,8 @@ and asking git for the commit; :func:`show_colophon` is the one call a notebook 
 the only function here that displays anything.
 
 Privacy: the input file is shown by its **name** only, never its folder (a folder name may
-identify a patient); every path-like parameter is shown the same way.
+identify a patient); every path-like parameter is shown the same way. The data cut-off is shown
+as its month ("December 2018"), never as a full date.
 """
 from __future__ import annotations
 
@@ -75,18 +76,36 @@ def file_name(value: str) -> str:
 
 def shown_parameters(parameters: dict | None) -> dict[str, str]:
     """The parameters as a report shows them, as text: strings quoted, paths by their file
-    name only (never a folder), an empty ``data``/``codebook`` spelled out. ``globals()`` may be
-    passed: names starting with ``_`` and non-scalar values (modules, DataFrames) are left out."""
+    name only (never a folder), an empty ``data``/``codebook`` spelled out, the data cut-off as
+    its month. ``globals()`` may be passed: names starting with ``_`` and non-scalar values
+    (modules, DataFrames) are left out."""
     defaults = {"data": "'' (the bundled synthetic cohort)", "codebook": "'' (data/codebook.yaml)"}
     shown = {}
+    lang = (parameters or {}).get("lang")
     for name, value in (parameters or {}).items():
         if name.startswith("_") or not isinstance(value, (str, int, float, bool, type(None))):
             continue
-        if isinstance(value, str):
+        if name == "data_cut" and isinstance(value, str) and value:
+            shown[name] = data_cut_text(value, lang if lang in LANGS else "en")
+        elif isinstance(value, str):
             shown[name] = defaults[name] if not value and name in defaults else repr(file_name(value))
         else:
             shown[name] = str(value)
     return shown
+
+
+def data_cut_text(data_cut, lang: str = "en") -> str:
+    """The data cut-off as a shared report shows it: its month ("December 2018", "Aralık
+    2018"), never the day; "not given" when empty (the colophon's labels are English); text
+    that is not a date as it is."""
+    from .formatting import fmt_month
+
+    if not data_cut:
+        return "not given"
+    try:
+        return fmt_month(data_cut, lang)
+    except (ValueError, TypeError):
+        return str(data_cut)
 
 
 def colophon(cohort, parameters: dict | None = None, *, versions: dict | None = None,
@@ -109,13 +128,18 @@ def colophon(cohort, parameters: dict | None = None, *, versions: dict | None = 
         ("Input", "Input SHA-256", prov.get("input_sha256", "")),
         ("Input", "Codebook SHA-256", prov.get("codebook_sha256", "")),
         ("Input", "Patients (n)", str(prov.get("n", ""))),
-        ("Input", "Data cut-off", prov.get("data_cut") or "not given"),
+        ("Input", "Data cut-off", data_cut_text(prov.get("data_cut"), _lang(parameters))),
         ("Input", "Synthetic data", "YES: synthetic cohort, not patients" if prov.get("synthetic") else "no"),
         ("Code", "Git commit", commit),
     ]
     rows += [("Parameters", name, value) for name, value in shown_parameters(parameters).items()]
     rows += [("Software", name, version) for name, version in versions.items()]
     return pd.DataFrame(rows, columns=COLOPHON_COLUMNS)
+
+
+def _lang(parameters) -> str:
+    lang = (parameters or {}).get("lang") if isinstance(parameters, dict) else None
+    return lang if lang in LANGS else "en"
 
 
 # ------------------------------------------------------------------------------ methods paragraph

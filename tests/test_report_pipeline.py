@@ -35,7 +35,7 @@ ROOT = config.PROJ_ROOT
 PYTHON = sys.executable
 SECTION_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMETER_TYPES = {"data": "str", "codebook": "str", "output_dir": "str", "lang": "str", "decimals": "int",
-                   "continuous_summary": "str", "data_cut": "str"}
+                   "continuous_summary": "str", "data_cut": "str", "suppress_below": "int"}
 PARAMETERS_CELL = "\n".join([
     'data: str = ""',
     'codebook: str = ""',
@@ -44,6 +44,7 @@ PARAMETERS_CELL = "\n".join([
     "decimals: int = 1",
     'continuous_summary: str = ""',
     'data_cut: str = ""',
+    "suppress_below: int = 0",
 ])
 CODE_MARKER = "CODE_MARKER_7f3a"  # a comment in the code cells: must never reach the HTML
 TITLE = "Throw-away section for the tests"
@@ -392,7 +393,7 @@ def test_the_index_lists_the_sections_with_the_cohort_name_n_and_data_cut():
     prov = {"input_file": "lm_export.csv", "input_sha256": "ab" * 32, "n": 32, "data_cut": "2018-12-31",
             "synthetic": False, "codebook_sha256": "cd" * 32}
     page = index_html([("Table 1", "01_descriptive.html"), ("MRI", "02_imaging.html")], prov)
-    for text in ("lm_export.csv", "<td>32</td>", "2018-12-31", '<a href="01_descriptive.html">Table 1</a>',
+    for text in ("lm_export.csv", "<td>32</td>", "December 2018", '<a href="01_descriptive.html">Table 1</a>',
                  '<a href="02_imaging.html">MRI</a>', "ab" * 32):
         assert text in page
     assert "SYNTHETIC" not in page and "<script" not in page
@@ -415,7 +416,7 @@ def test_the_colophon_holds_versions_commit_input_hash_codebook_hash_and_paramet
     values = dict(zip(table["item"], table["value"]))
     assert values["Input file"] == "lm_export.csv"
     assert values["Input SHA-256"] == "e3" * 32 and values["Codebook SHA-256"] == "c0" * 32
-    assert values["Data cut-off"] == "2018-12-31" and values["Synthetic data"] == "no"
+    assert values["Data cut-off"] == "Aralık 2018" and values["Synthetic data"] == "no"
     assert values["data"] == "'lm_export.csv'" and values["decimals"] == "1" and values["lang"] == "'tr'"
     for package in ("lmlib", "Python", "pandas", "numpy", "scipy", "statsmodels", "lifelines", "matplotlib",
                     "seaborn", "papermill", "nbconvert"):
@@ -489,7 +490,8 @@ def test_the_methods_paragraph_says_median_iqr_for_the_variables_chosen():
 def test_the_methods_paragraph_of_a_section_names_only_its_methods():
     assert method_topics(["01_descriptive"]) == ["descriptive"]
     assert method_topics(["02_imaging"]) == ["descriptive", "crosstab"]
-    assert method_topics(["04_reproduction"]) == ["descriptive", "crosstab", "survival"]
+    assert method_topics(["04_reproduction"]) == ["descriptive", "crosstab", "survival", "audit"]
+    assert "audit" not in method_topics(None)  # the paper's paragraph: no audit sentence
     text = methods_paragraph("en", ["02_imaging"])
     assert "Freeman–Halton" in text and "Kaplan–Meier" not in text
     refs = methods_references(["03_survival"])
