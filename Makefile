@@ -70,6 +70,19 @@ fi
 $(call require_python,$(VENV_PYTHON),$(HINT_VENV))
 endef
 
+# In a git checkout of this project, configures the nbstripout filter that .gitattributes names
+# for *.ipynb: notebooks are committed without outputs whatever state they are saved in (cell
+# ids kept, so the generated notebooks stay byte-identical). Safe to repeat.
+define configure_nbstripout
+@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
+	git config filter.nbstripout.clean '"$(abspath $(VENV_PYTHON))" -m nbstripout --keep-id' && \
+	git config filter.nbstripout.smudge cat && \
+	git config filter.nbstripout.required true && \
+	git config diff.ipynb.textconv '"$(abspath $(VENV_PYTHON))" -m nbstripout -t --keep-id' && \
+	echo "git filter nbstripout configured: notebooks are committed without outputs"; \
+fi
+endef
+
 # Installs uv==$(UV_VERSION) into the venv unless that exact version is already there.
 define ensure_uv
 @if [ "$$($(BIN)/uv --version 2>/dev/null | cut -d' ' -f2)" != "$(UV_VERSION)" ]; then \
@@ -78,7 +91,7 @@ define ensure_uv
 fi
 endef
 
-.PHONY: help venv test lab lock clean distclean
+.PHONY: help venv hooks test lab lock clean distclean
 
 ## help: list the targets and settings (this message)
 help:
@@ -114,8 +127,13 @@ else
 	$(VENV_PYTHON) -m pip install --disable-pip-version-check --require-hashes -r requirements.lock
 	$(VENV_PYTHON) -m pip install --disable-pip-version-check --no-deps -e .
 endif
+	$(configure_nbstripout)
 	@touch $(STAMP)
 	@echo "$(VENV) is ready ($(INSTALLER))."
+
+## hooks: configure the nbstripout git filter (done by venv; for a venv made before it existed)
+hooks: | $(STAMP)
+	$(configure_nbstripout)
 
 # The Jupyter kernel lives inside $(VENV) (--sys-prefix), so nothing is registered for the user.
 $(KERNEL): $(STAMP)
@@ -153,6 +171,10 @@ DATA_CUT ?= 2018-12-31
 LANG_REPORT ?= en
 # Decimal places of percentages and summaries: the notebooks' `decimals` parameter.
 DECIMALS ?= 1
+# Small-cell rule (the notebooks' `suppress_below`): with k >= 2, counts 1 to k-1 are shown as
+# "<k" (with further cells where a total would reveal them) in every table, CSV and risk table.
+# 0 (the default) is off, so the tables stay comparable with the paper's.
+SUPPRESS_BELOW ?= 0
 # Screening log of every referred patient, for the flow diagram (empty: none; the synthetic
 # cohort brings its own).
 SCREENING ?=
@@ -167,23 +189,25 @@ REPORT_HTML := $(SECTIONS:%=reports/%.html)
 # Records DATA, its SHA-256, the codebook's and the settings; `lmlib.report validate` rewrites it
 # (after loading DATA strictly: bad input stops here, with one message, before any kernel
 # starts) only when one of them changed, so switching DATA to another file, even an older one,
-# rebuilds the reports and an unchanged input rebuilds nothing.
+# rebuilds the reports and an unchanged input rebuilds nothing. It also deletes the hidden
+# temporary files (reports/**/.*.tmp, data/processed/.*.tmp) that a killed run left behind:
+# every output is written to one and renamed into place when complete.
 DATA_STAMP := reports/.data
 LMLIB_FILES := $(shell find lmlib -type f \( -name '*.py' -o -name '*.j2' -o -name '*.json' \) \
 	-not -path '*/__pycache__/*' 2>/dev/null)
 
 .PHONY: report
 
-## report: build reports/<section>.html and reports/index.html from DATA (DATA_CUT, LANG_REPORT, DECIMALS)
+## report: build reports/<section>.html and reports/index.html from DATA (DATA_CUT, LANG_REPORT, DECIMALS, SUPPRESS_BELOW)
 report: $(REPORT_HTML) reports/index.html
 
 $(DATA_STAMP): FORCE | $(STAMP)
 	@$(REPORT) validate '$(DATA)' --codebook $(REPORT_CODEBOOK) --data-cut '$(DATA_CUT)' --stamp $@ \
-		--param lang='$(LANG_REPORT)' --param decimals='$(DECIMALS)'
+		--param lang='$(LANG_REPORT)' --param decimals='$(DECIMALS)' --param suppress_below='$(SUPPRESS_BELOW)'
 
 reports/%.html: notebooks/%.ipynb $(DATA_STAMP) $(REPORT_INPUTS) $(LMLIB_FILES) $(STAMP)
 	@$(REPORT) section $< $@ --data '$(DATA)' --codebook $(REPORT_CODEBOOK) --data-cut '$(DATA_CUT)' \
-		--lang '$(LANG_REPORT)' --decimals '$(DECIMALS)' --output-dir $(@D) \
+		--lang '$(LANG_REPORT)' --decimals '$(DECIMALS)' --suppress-below '$(or $(SUPPRESS_BELOW),0)' --output-dir $(@D) \
 		$(if $(SCREENING),$(if $(findstring 01_,$*),-p screening='$(SCREENING)'))
 
 reports/index.html: $(REPORT_HTML) $(DATA_STAMP) $(LMLIB_FILES)

@@ -22,6 +22,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from . import identifiers
 from .codebook import Codebook, Variable
 from .derive import derive_cohort
 from .normalize import match_key, tidy_text
@@ -71,8 +72,13 @@ def clean_table(
     by_target: dict[tuple, list[str]] = {}
     for _, entry in colmap.iterrows():
         if entry["target"] is None:
-            log.add(None, entry["input"], None, "a column the codebook knows (it is left out of the analysis)",
-                    "unknown_column", severity="warning")
+            kinds = _identifier_column(frame[entry["input"]], entry["input"])
+            if kinds:  # never the values: only what they look like
+                log.add(None, entry["input"], None, "a column without direct identifiers: it looks like direct "
+                        f"identifiers ({kinds}); dropped", "identifier_column", severity="warning")
+            else:
+                log.add(None, entry["input"], None, "a column the codebook knows (it is left out of the analysis)",
+                        "unknown_column", severity="warning")
         else:
             by_target.setdefault(entry["target"], []).append(entry["input"])
     for target, columns in by_target.items():
@@ -100,6 +106,8 @@ def clean_table(
                             f"{', '.join(var.spec.get('aliases', [])[:3])})", "missing_column")
                 continue
             out[var.name] = _parse_column(frame[column], var, codebook, column, log)
+            if var.type in ("key", "text"):
+                out[var.name] = _drop_identifier_cells(frame[column], out[var.name], var, column, log)
     data = pd.DataFrame(out, index=index)
     data.index.name = "row"
     if table == "cohort":
@@ -107,7 +115,48 @@ def clean_table(
     _check_keys(data, variables, first, log)
     _check_nested(data, variables, first, log)
     colmap["used_as"] = [_describe_target(t) for t in colmap["target"]]
+    _hide_identifier_values(log)
     return CleanResult(data, log.frame(), colmap.drop(columns="target"))
+
+
+def _identifier_column(cells: pd.Series, header) -> str:
+    """What an unknown column's identifiers look like ("national ID, phone number"), from its
+    values and its header; "" when it looks like none."""
+    counts = identifiers.column_kinds(cells)
+    kinds = [k for k in identifiers.KINDS if counts[k]]
+    if not kinds and identifiers.header_names_identifier(header):
+        kinds = ["header"]
+    return identifiers.describe_kinds(kinds)
+
+
+def _drop_identifier_cells(cells: pd.Series, parsed: pd.Series, var: Variable, column: str,
+                           log: ProblemLog) -> pd.Series:
+    """Blank the cells of a key or text column that hold a direct identifier. In a key (the
+    patient id) each is an error ("patient_id looks like a national ID number: use a study
+    number"); in free text a warning. The value is never repeated."""
+    maybe = cells[identifiers.candidates(cells).to_numpy(dtype=bool)]
+    hits = {row: kinds for row, cell in maybe.items() if (kinds := identifiers.identifier_kinds(cell))}
+    if not hits:
+        return parsed
+    for row, kinds in hits.items():
+        noun = identifiers.NOUNS[kinds[0]]
+        if var.type == "key":
+            log.add(row, column, None, f"a study number ({var.name} looks like {noun}: use a study number)",
+                    "identifier_in_key")
+        else:
+            log.add(row, column, None, f"text without direct identifiers (it looks like {noun}; the cell is "
+                    "dropped)", "identifier_in_text", severity="warning")
+    out = parsed.copy()
+    out.loc[list(hits)] = None
+    return out
+
+
+def _hide_identifier_values(log: ProblemLog) -> None:
+    """Replace, in every problem, a value that looks like a direct identifier (a national ID
+    typed into the age column, say) by a placeholder: messages never repeat one."""
+    from dataclasses import replace
+
+    log.items[:] = [replace(p, value=identifiers.masked(p.value)) if p.value is not None else p for p in log.items]
 
 
 def _describe_target(target) -> str:

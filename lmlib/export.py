@@ -3,7 +3,8 @@
 The CSV is the machine-readable form (one row per table line, numbers unrounded plus the
 ``display`` string); LaTeX and .docx are the paper's layout for journal submission: item,
 level indented beneath it, n (%), optional Wilson 95% CI, footnotes under the table. Every
-file is written with :mod:`lmlib.atomic` (a reader sees the old file or the new one).
+file is written with :mod:`lmlib.atomic` (a reader sees the old file or the new one), and the
+same table always gives the same bytes (the .docx's zip entries carry no clock time).
 """
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ import pandas as pd
 
 from . import config
 from .atomic import write_bytes, write_text
-from .formatting import HEADINGS, add_display, display_table, fmt_n_percent, fmt_p
+from .formatting import HEADINGS, add_display, crosstab_cells, display_table, fmt_n_percent, fmt_p
+from .suppress import active, blank_small, is_small, table_k
 
 CSV_FIRST = ["section", "item", "level", "n", "denominator", "percent", "display"]
 LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                 "±": r"$\pm$", "–": "--", "—": "---", "≥": r"$\geq$", "≤": r"$\leq$"}
+                 "±": r"$\pm$", "–": "--", "—": "---", "≥": r"$\geq$", "≤": r"$\leq$",
+                 "<": r"\textless{}", ">": r"\textgreater{}"}
 
 
 def output_dir(path: str | Path = "reports") -> Path:
@@ -31,8 +34,12 @@ def output_dir(path: str | Path = "reports") -> Path:
 
 def tidy_csv_frame(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1) -> pd.DataFrame:
     """A tidy table with its ``display`` (and ``ci_display``) columns, the required columns
-    first (section, item, level, n, denominator, percent, display)."""
+    first (section, item, level, n, denominator, percent, display). For a table suppressed
+    by :func:`lmlib.suppress.suppress_table` the masked numbers are blank, ``display`` shows
+    "<k" or "*", and the other counts of 1 to k − 1 (missing values of a continuous row,
+    patients left out by a denominator rule) are blank too."""
     shown = table if "display" in table else add_display(table, lang=lang, decimals=decimals)
+    shown = blank_small(shown, ["missing", "excluded"], table_k(table))
     rest = [c for c in shown.columns if c not in CSV_FIRST]
     return shown[CSV_FIRST + rest]
 
@@ -44,18 +51,29 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-def flow_frame(flow: pd.DataFrame, *, lang: str = "en", decimals: int = 1) -> pd.DataFrame:
-    """The flow counts with a ``display`` column ("78" for the screened, else "n (%)" of them)."""
+def flow_frame(flow: pd.DataFrame, *, lang: str = "en", decimals: int = 1, suppress_below: int = 0) -> pd.DataFrame:
+    """The flow counts with a ``display`` column ("78" for the screened, else "n (%)" of them);
+    with ``suppress_below`` = k >= 2 a count from 1 to k − 1 shows "<k" and is blank, with its
+    percentage (:mod:`lmlib.suppress`)."""
     out = flow.copy()
     out["display"] = [str(int(r.n)) if r.item == "screened" else fmt_n_percent(r.n, r.denominator, decimals, lang)
                       for r in flow.itertuples()]
+    if active(suppress_below):
+        small = out["n"].map(lambda n: is_small(n, int(suppress_below)))
+        out["display"] = out["display"].mask(small, f"<{int(suppress_below)}")
+        out["n"] = out["n"].astype(float).mask(small)
+        out["percent"] = out["percent"].astype(float).mask(small)
     return out[CSV_FIRST + [c for c in out.columns if c not in CSV_FIRST]]
 
 
 def crosstab_frame(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int = 1) -> pd.DataFrame:
-    """Cross-tabulations with ``display`` (n (%) of the column) and ``p_display``."""
+    """Cross-tabulations with ``display`` (n (%) of the column; "<k" or "*" when masked by
+    :func:`lmlib.suppress.suppress_crosstab`, whose group sizes below k are then blank) and
+    ``p_display``."""
     out = crosstabs.copy()
-    out["display"] = [fmt_n_percent(r.n, r.denominator, decimals, lang) for r in crosstabs.itertuples()]
+    out["display"] = crosstab_cells(crosstabs, decimals=decimals, lang=lang)
+    if "group_suppressed" in out:
+        out["denominator"] = out["denominator"].astype(float).mask(out["group_suppressed"].astype(bool))
     out["p_display"] = [fmt_p(p) for p in crosstabs["p_value"]]
     return out[CSV_FIRST + [c for c in out.columns if c not in CSV_FIRST]]
 
@@ -129,7 +147,25 @@ def to_docx_bytes(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, h
         doc.add_paragraph().add_run(note).font.size = Pt(8)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return _fixed_zip_times(buffer.getvalue())
+
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: no clock in the file
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The .docx (a zip) with every entry dated :data:`ZIP_TIME` instead of the time it was
+    written (python-docx uses the clock), so the same table gives the same bytes."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
 
 
 def write_table(table: pd.DataFrame, folder: str | Path, name: str, *, lang: str = "en", decimals: int = 1,

@@ -159,6 +159,25 @@ def fmt_p(p, decimals: int = 3) -> str:
     return f"< {floor:f}" if _decimal(p) < floor else fmt_number(p, decimals)
 
 
+MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "tr": ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım",
+           "Aralık"),
+}
+
+
+def fmt_month(date, lang: str = "en") -> str:
+    """The month of a date, "December 2018" (en) or "Aralık 2018" (tr): how a shared report
+    shows the data cut-off (never a full date). ``date``: a date, a Timestamp or "yyyy-mm-dd"
+    text; "" for None or empty."""
+    if date is None or (isinstance(date, str) and not date.strip()) or _missing(date):
+        return ""
+    _check_lang(lang)
+    day = pd.Timestamp(date)
+    return f"{MONTHS[lang][day.month - 1]} {day.year}"
+
+
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
         raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
@@ -173,10 +192,16 @@ def table_n(table: pd.DataFrame) -> int:
 
 
 def cell(row, decimals: int = 1, lang: str = "en", n_total: int | None = None, trim: bool = False) -> str:
-    """The display string of one table row (see :mod:`lmlib.tables` for the row's columns)."""
+    """The display string of one table row (see :mod:`lmlib.tables` for the row's columns);
+    a row masked by :func:`lmlib.suppress.suppress_table` shows "<k" (a count below k) or
+    "*" (masked so that a total does not reveal another)."""
     kind = row["kind"]
     if kind == "header":
         return ""
+    if _suppressed(row):
+        from .suppress import mark
+
+        return mark(row["suppression"], int(row["suppress_below"]))
     if kind == "count":
         return f"{int(row['n'])}"
     if kind == "continuous":
@@ -186,6 +211,19 @@ def cell(row, decimals: int = 1, lang: str = "en", n_total: int | None = None, t
                            0 if bool(row["integer_valued"]) else decimals)
     show = n_total is not None and not _missing(row["denominator"]) and int(row["denominator"]) != n_total
     return fmt_n_percent(row["n"], row["denominator"], decimals, lang, show_denominator=show, trim=trim)
+
+
+def _suppressed(row) -> bool:
+    """True for a row masked by :func:`lmlib.suppress.suppress_table`."""
+    value = row.get("suppressed", False) if hasattr(row, "get") else False
+    return not _missing(value) and bool(value)
+
+
+def _count(n, table_k: int) -> str:
+    """A count in a footnote: "<k" when it is from 1 to k − 1 and the table is suppressed."""
+    if table_k >= 2 and 1 <= int(n) < table_k:
+        return f"<{table_k}"
+    return f"{int(n)}"
 
 
 def add_display(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, trim: bool = False) -> pd.DataFrame:
@@ -206,7 +244,10 @@ def footnotes(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_
     summary and who chose it with the Shapiro–Wilk result, multi-response percentages, a
     per-item denominator rule, missing-value rows, the Wilson interval.
     """
+    from .suppress import footnote, table_k
+
     t = lambda key, **kw: NOTES[key][lang].format(**kw)  # noqa: E731
+    k = table_k(table)
     notes = [t("general", n=table_n(table), d=decimals)]
     marks: dict[int, str] = {}
     marked: list[str] = []
@@ -221,7 +262,7 @@ def footnotes(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_
         if r["kind"] == "continuous":
             text = t(r["summary"], label=r["label"], d=DASH) + " " + t(f"source_{r['summary_source']}") + " "
             if not _missing(r["missing"]) and int(r["missing"]) > 0:
-                text += t("cont_missing", n=int(r["n"]), m=int(r["missing"])) + " "
+                text += t("cont_missing", n=int(r["n"]), m=_count(r["missing"], k)) + " "
             if _missing(r["shapiro_p"]):
                 text += t("no_shapiro")
             else:
@@ -235,11 +276,13 @@ def footnotes(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_
             counted = rows[(rows["item"] == r["item"]) & (rows["kind"] == "level")]
             rule = r["denominator_rule_label"] if isinstance(r.get("denominator_rule_label"), str) else r["denominator_rule"]
             mark(pos, t("denominator", label=r["label"], d=int(counted["denominator"].iloc[0]), rule=rule,
-                        x=int(r["excluded"])))
+                        x=_count(r["excluded"], k)))
     if (rows["kind"] == "missing").any():
         notes.append(t("missing"))
     if not hide_ci:
         notes.append(t("ci"))
+    if k >= 2:
+        notes.append(footnote(k, lang))
     return notes + [f"{MARKS[i]} {text}" for i, text in enumerate(marked)], marks
 
 
@@ -311,6 +354,15 @@ EXPLORATORY_NOTE = {
 }
 
 
+def crosstab_cells(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int = 1) -> list[str]:
+    """"n (%)" of each cross-tabulation row; "<k" or "*" for a cell masked by
+    :func:`lmlib.suppress.suppress_crosstab`."""
+    from .suppress import mark
+
+    return [mark(r["suppression"], int(r["suppress_below"])) if _suppressed(r)
+            else fmt_n_percent(r["n"], r["denominator"], decimals, lang) for _, r in crosstabs.iterrows()]
+
+
 def crosstab_wide(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int = 1) -> pd.DataFrame:
     """Cross-tabulations (:func:`lmlib.crosstab.findings_by`) as a wide display table: one row
     per finding level, one column per group ("Lung (n = 17)") with n (%), then p and test."""
@@ -318,9 +370,11 @@ def crosstab_wide(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int = 
     if crosstabs.empty:
         return pd.DataFrame()
     frame = crosstabs.copy()
-    frame["cell"] = [fmt_n_percent(r.n, r.denominator, decimals, lang) for r in frame.itertuples()]
+    frame["cell"] = crosstab_cells(frame, decimals=decimals, lang=lang)
     sizes = frame.groupby("by_level", sort=False)["denominator"].max()
-    heads = {lv: f"{lab} (n = {int(sizes[lv])})" for lv, lab in dict(zip(frame["by_level"], frame["by_label"])).items()}
+    k = int(frame["suppress_below"].iloc[0]) if "suppress_below" in frame else 0
+    heads = {lv: f"{lab} (n = {_count(sizes[lv], k)})"
+             for lv, lab in dict(zip(frame["by_level"], frame["by_label"])).items()}
     frame["column"] = frame["by_level"].map(heads)
     first = frame.drop_duplicates(["item", "level"]).set_index(["item", "level"])
     wide = frame.set_index(["item", "level", "column"])["cell"].unstack("column")
@@ -343,9 +397,14 @@ def crosstab_styler(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int 
     with the exploratory note as its caption."""
     wide = crosstab_wide(crosstabs, lang=lang, decimals=decimals)
     text_cols = list(wide.columns[:2]) + ["Test"]
+    caption = EXPLORATORY_NOTE[lang]
+    if "suppress_below" in crosstabs and len(crosstabs):
+        from .suppress import footnote
+
+        caption += " " + footnote(int(crosstabs["suppress_below"].iloc[0]), lang)
     return (wide.style.hide(axis="index")
             .set_properties(subset=text_cols, **{"text-align": "left"})
             .set_properties(subset=[c for c in wide.columns if c not in text_cols],
                             **{"text-align": "right", "white-space": "nowrap"})
-            .set_caption(f"<small>{_html(EXPLORATORY_NOTE[lang])}</small>")
+            .set_caption(f"<small>{_html(caption)}</small>")
             .set_table_styles([{"selector": "caption", "props": "caption-side: bottom; text-align: left;"}]))

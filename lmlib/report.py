@@ -17,7 +17,10 @@
 
 Every output (the executed ``.ipynb`` beside the HTML, the HTML, the index, the stamp) is
 written to a temporary file and moved into place only when complete (:mod:`lmlib.atomic`), so
-a failed run leaves the previous reports exactly as they were. The input file is only read.
+a failed run leaves the previous reports exactly as they were, and a run killed at any moment
+leaves each file either old or new. The temporary files a killed run leaves behind (hidden:
+``.<name>.<random>.tmp``) are deleted by the next ``validate --stamp``. The input file is
+only read.
 
 Reproducibility: the executed notebook is stripped of papermill's and nbclient's timings,
 cell ids are made deterministic, and figures get ``SOURCE_DATE_EPOCH`` = the data cut-off, so
@@ -44,7 +47,8 @@ PROG = "lmlib"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "lmreport"
 KERNEL_NAME = "python3"
-PARAMETER_NAMES = ("data", "codebook", "output_dir", "lang", "decimals", "continuous_summary", "data_cut")
+PARAMETER_NAMES = ("data", "codebook", "output_dir", "lang", "decimals", "continuous_summary", "data_cut",
+                   "suppress_below")
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_cell")
 REMOVED_OUTPUT_TAGS = ("remove-output", "remove_output")
 # ipykernel's own log (a startup notice about TCP, "KeyboardInterrupt caught" at shutdown) is noise.
@@ -137,17 +141,48 @@ def stamp_text(data: str, codebook: str | None, data_cut: str | None, params: di
     return "\n".join(lines) + "\n"
 
 
+def remove_stale_temporaries(*folders: str | Path) -> list[Path]:
+    """Delete the hidden temporary files (``.<name>.<random>.tmp``, :mod:`lmlib.atomic`) that a
+    killed run left in ``folders`` and their subfolders; returns what was deleted. Only one
+    report build may run in a checkout at a time (two would also race for the same outputs)."""
+    removed = []
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob(".*.tmp"):
+            if path.is_file() and not path.is_symlink():
+                try:
+                    path.unlink()
+                except FileNotFoundError:  # pragma: no cover - gone meanwhile
+                    continue
+                removed.append(path)
+    return removed
+
+
 def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str | None = None,
-             stamp: str | Path | None = None, params: dict | None = None) -> bool:
+             stamp: str | Path | None = None, params: dict | None = None, warnings_to=None) -> bool:
     """Load the cohort strictly; raise :class:`~lmlib.problems.InputError` (or its subclass
     ValidationError) with the user-readable message when it cannot be used.
 
     With ``stamp``: return False without loading when the stamp already records these inputs
     (it is written only after a successful validation), else validate, write the cleaned cohort
-    to ``data/processed/cohort.parquet`` and the stamp (both atomically) and return True.
+    to ``data/processed/cohort.parquet`` and the stamp (both atomically) and return True; in
+    both cases, once the input is known to be good, the temporary files a killed run left in
+    the stamp's folder (the reports) and in ``data/processed`` are deleted first. A failed
+    validation changes nothing at all. ``warnings_to`` (a file such as ``sys.stderr``) gets the
+    warnings of the load (unknown columns, columns dropped as direct identifiers), one a line.
     """
     data = str(data)
     parse_data_cut(data_cut)
+    if params and "suppress_below" in params:
+        from .problems import InputError
+        from .suppress import check_k
+
+        try:
+            check_k(params["suppress_below"])
+        except ValueError as exc:
+            raise InputError(f"SUPPRESS_BELOW: {exc}") from None
     if codebook and not Path(codebook).is_file():
         from .problems import InputError
 
@@ -156,14 +191,29 @@ def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str
     if stamp is not None and Path(data).is_file() and (not codebook or Path(codebook).is_file()):
         text = stamp_text(data, codebook and str(codebook), data_cut, params)
         if Path(stamp).is_file() and Path(stamp).read_text(encoding="utf-8") == text:
+            remove_stale_temporaries(Path(stamp).parent, config.PROCESSED_DIR)
             return False
     from .cohort import load_cohort, write_processed
 
     cohort = load_cohort(data, codebook or None, strict=True, data_cut=data_cut or None)
+    if warnings_to is not None:
+        _print_warnings(cohort, warnings_to)
     if stamp is not None:  # a report build: keep the cleaned cohort (git-ignored) beside the reports
+        remove_stale_temporaries(Path(stamp).parent, config.PROCESSED_DIR)
         write_processed(cohort)
         write_text(stamp, text or stamp_text(data, codebook and str(codebook), data_cut, params))
     return True
+
+
+def _print_warnings(cohort, stream) -> None:
+    from .cohort import _as_problems
+    from .problems import MAX_LISTED
+
+    warnings = [p for p in _as_problems(cohort.problems) if p.severity == "warning"]
+    for problem in warnings[:MAX_LISTED]:
+        print(f"{PROG}: warning: {problem.describe()}", file=stream)
+    if len(warnings) > MAX_LISTED:
+        print(f"{PROG}: warning: ... and {len(warnings) - MAX_LISTED} more", file=stream)
 
 
 # ------------------------------------------------------------------------------ section
@@ -374,15 +424,23 @@ td.hash { font-family: monospace; word-break: break-all; }
 ol li { margin: 0.3em 0; }"""
 
 
+def _month(data_cut, lang: str) -> str:
+    """The data cut-off's month ("December 2018"): a shared report never shows a full date."""
+    from .formatting import fmt_month
+
+    return fmt_month(data_cut, lang if lang in _INDEX_TEXT else "en") if data_cut else ""
+
+
 def index_html(sections, provenance: dict, lang: str = "en") -> str:
     """The index page: ``sections`` is a list of (title, relative link); ``provenance`` is
-    :meth:`lmlib.cohort.Cohort.provenance`. No clock, no script, no outside resource."""
+    :meth:`lmlib.cohort.Cohort.provenance`. No clock, no script, no outside resource; the data
+    cut-off by its month only."""
     text = _INDEX_TEXT.get(lang, _INDEX_TEXT["en"])
     esc = html.escape
     synthetic = bool(provenance.get("synthetic"))
     rows = [(text["cohort"], provenance.get("input_file", ""), ""),
             (text["n"], str(provenance.get("n", "")), ""),
-            (text["cut"], provenance.get("data_cut") or text["not_given"], ""),
+            (text["cut"], _month(provenance.get("data_cut"), lang) or text["not_given"], ""),
             (text["synthetic"], text["yes"] if synthetic else text["no"], ""),
             (text["sha"], provenance.get("input_sha256", ""), "hash")]
     out = ["<!DOCTYPE html>", f'<html lang="{esc(lang)}">', "<head>", '<meta charset="utf-8">',
@@ -476,6 +534,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--decimals", default=None, type=int)
     p.add_argument("--continuous-summary", default=None, metavar="VAR=mean_sd|median_iqr,...")
     p.add_argument("--output-dir", default=None, help="folder for the notebook's own outputs (tables)")
+    p.add_argument("--suppress-below", default=None, type=int, metavar="K",
+                   help="small-cell rule: counts 1 to K-1 shown as <K (0: off)")
     p.add_argument("-p", "--parameter", action="append", metavar="NAME=VALUE", help="any other parameter")
     p.set_defaults(func=_cmd_section)
 
@@ -490,7 +550,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_validate(args) -> int:
-    validate(args.data, args.codebook or None, args.data_cut or None, args.stamp, _pairs(args.param))
+    validate(args.data, args.codebook or None, args.data_cut or None, args.stamp, _pairs(args.param),
+             warnings_to=sys.stderr)
     return 0
 
 

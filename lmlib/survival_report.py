@@ -31,6 +31,7 @@ from .survival import cox_model, logrank, logrank_trend, median_followup, observ
 from .survival.compare import EPV_THRESHOLD
 from .survival.data import DAYS_PER_MONTH, UNITS, split_groups, survival_frame
 from .problems import InputError
+from .suppress import blank_small, check_k, count_text, is_small
 from .survival.summary import summary_row
 
 DURATION, EVENT = "survival_days", "death"
@@ -202,6 +203,8 @@ TEXT = {
     "written": {"en": "Tables written (tidy CSV, unrounded numbers and a `display` column) to `tables/`: {names}.",
                 "tr": "`tables/` klasörüne yazılan tablolar (düzenli CSV, yuvarlanmamış sayılar ve `display` "
                       "sütunu): {names}."},
+    "note_suppressed": {"en": "Counts below {k} are shown as <{k} (small-cell suppression).",
+                        "tr": "{k} altındaki sayılar <{k} olarak gösterilmiştir (küçük hücre gizleme)."},
     "caption_no_bands": {"en": " Confidence bands are left out with more than {k} groups, for legibility.",
                          "tr": " {k}'ten fazla grupta okunabilirlik için güven bantları çizilmemiştir."},
 }
@@ -585,13 +588,26 @@ class SurvivalReport:
     group_by: list
     tau_days: float
     risk_times: str
+    suppress_below: int = 0  # counts 1 to k - 1 shown as "<k" (lmlib.suppress); 0: off
+
+
+# The count columns of each table, blanked (1 to k − 1) in the CSVs when suppression is on.
+COUNT_COLUMNS = {"summary": ["n", "events", "censored"], "landmarks": ["at_risk"],
+                 "comparisons": ["n", "events"], "cox": ["n", "events"], "risk": ["at_risk", "censored", "events"]}
+
+
+def _n(report: SurvivalReport, x) -> str:
+    """A count as the report shows it: "<k" from 1 to k − 1 under suppression, else "12"."""
+    return count_text(x, report.suppress_below)
 
 
 def build(data: pd.DataFrame, codebook=None, *, lang: str = "en", decimals: int = 1, time_unit: str = "days",
           landmarks: str = "30,90,180", group_by: str = "treatment,primary_site", risk_times: str = "",
-          tau_days: float = RMST_TAU_DAYS) -> SurvivalReport:
+          tau_days: float = RMST_TAU_DAYS, suppress_below: int = 0) -> SurvivalReport:
     """Compute the survival section from a cleaned cohort (``survival_days``, ``death``); the
     notebook's parameters are passed as they are (strings). ``data`` is not modified.
+    ``suppress_below`` = k >= 2 shows the counts from 1 to k − 1 (numbers at risk, deaths,
+    censored, group sizes) as "<k" and blanks them in the CSVs (:mod:`lmlib.suppress`).
 
     Raises
     ------
@@ -604,6 +620,10 @@ def build(data: pd.DataFrame, codebook=None, *, lang: str = "en", decimals: int 
     groups = check_group_by(data, group_by)
     times = parse_times(landmarks)
     parse_times(risk_times)
+    try:
+        k = check_k(suppress_below)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     kw = dict(codebook=codebook, lang=lang)
     return SurvivalReport(
         data, codebook,
@@ -612,7 +632,7 @@ def build(data: pd.DataFrame, codebook=None, *, lang: str = "en", decimals: int 
         comparison_table(data, groups, **kw),
         cox_table(data, groups, **kw),
         risk_frame(data, groups, units=units, risk_times=risk_times, **kw),
-        lang, int(decimals), units, groups, float(tau_days), risk_times,
+        lang, int(decimals), units, groups, float(tau_days), risk_times, k,
     )
 
 
@@ -621,9 +641,11 @@ CSV_NAMES = {"summary": "survival_summary.csv", "landmarks": "survival_landmarks
 
 
 def write_tables(report: SurvivalReport, folder: str | Path) -> dict[str, Path]:
-    """Write the five tidy CSVs (:data:`CSV_NAMES`) atomically into ``folder``; returns their paths."""
+    """Write the five tidy CSVs (:data:`CSV_NAMES`) atomically into ``folder``; returns their paths.
+    Under suppression the counts from 1 to k − 1 (:data:`COUNT_COLUMNS`) are blank."""
     folder = Path(folder)
-    return {name: write_csv(getattr(report, name).drop(columns="time_digits", errors="ignore"), folder / file)
+    return {name: write_csv(blank_small(getattr(report, name).drop(columns="time_digits", errors="ignore"),
+                                        COUNT_COLUMNS[name], report.suppress_below), folder / file)
             for name, file in CSV_NAMES.items()}
 
 
@@ -639,8 +661,8 @@ def headline(report: SurvivalReport) -> str:
     26 deaths, 6 censored." (+ the same in months when shown)."""
     lang, d = report.lang, report.decimals
     r = _overall(report)
-    line = text("headline", lang, value=median_value(r, lang, d, convention=True), n=f"{r['n']:g}",
-                events=f"{r['events']:g}", censored=f"{r['censored']:g}")
+    line = text("headline", lang, value=median_value(r, lang, d, convention=True), n=_n(report, r["n"]),
+                events=_n(report, r["events"]), censored=_n(report, r["censored"]))
     if "months" in report.units and _overall(report, "months")["median_reached"]:
         m = _overall(report, "months")
         value = median_value(m, lang, d).replace(f" {text('months', lang)}", "", 1)
@@ -684,7 +706,7 @@ def followup_text(report: SurvivalReport) -> str:
         line += text("followup_nr", lang)
     if r["censored"] > 0:
         seen = r["censored_median_time"]
-        line += text("censored_seen", lang, c=f"{r['censored']:g}",
+        line += text("censored_seen", lang, c=_n(report, r["censored"]),
                      t=fmt_number(seen, dg if float(seen).is_integer() else report.decimals))
     return line
 
@@ -698,7 +720,12 @@ def censoring_text(report: SurvivalReport) -> str:
         frame = survival_frame(data, DURATION, EVENT)
         lost = f"{int(data.loc[frame.index[~frame['event']], 'lost_to_follow_up'].fillna(False).astype(bool).sum())}"
     pct = fmt_percent(100 * r["censored"] / r["n"], report.decimals, lang) if r["n"] else MISSING
-    return text("censoring", lang, c=f"{r['censored']:g}", n=f"{r['n']:g}", pct=pct, l=lost)
+    k = report.suppress_below
+    if is_small(r["censored"], k) and r["n"]:  # the percentage would give the count away
+        pct = "<" + fmt_percent(100 * k / r["n"], report.decimals, lang)
+    if lost != "—":
+        lost = _n(report, int(lost))
+    return text("censoring", lang, c=_n(report, r["censored"]), n=_n(report, r["n"]), pct=pct, l=lost)
 
 
 def comparison_text(report: SurvivalReport, item: str) -> str:
@@ -714,7 +741,7 @@ def cox_flags(report: SurvivalReport, item: str) -> str:
     if not c["estimable"].iloc[0] and c["level"].iloc[0] == "":
         return c["display"].iloc[0]
     r = c.iloc[0]
-    values = dict(epv=fmt_number(r["events_per_variable"], 1), events=f"{r['events']:g}", k=int(r["n_parameters"]),
+    values = dict(epv=fmt_number(r["events_per_variable"], 1), events=_n(report, r["events"]), k=int(r["n_parameters"]),
                   th=EPV_THRESHOLD)
     line = text("exploratory" if r["exploratory"] else "epv", lang, **values)
     bad = c[(c["ph_p"] < 0.05)]
@@ -760,12 +787,12 @@ def summary_styler(report: SurvivalReport, item: str = OVERALL_ITEM):
         row = {text("group", lang): r["label"]}
         if len(units) > 1:
             row[text("unit", lang)] = text(r["unit"], lang)
-        row[text("n", lang)] = f"{r['n']:g}"
+        row[text("n", lang)] = _n(report, r["n"])
         if grouped:
-            row[text("deaths_expected", lang)] = f"{r['events']:g} ({fmt_number(r['expected_events'], d)})"
+            row[text("deaths_expected", lang)] = f"{_n(report, r['events'])} ({fmt_number(r['expected_events'], d)})"
         else:
-            row[text("deaths", lang)] = f"{r['events']:g}"
-            row[text("censored", lang)] = f"{r['censored']:g}"
+            row[text("deaths", lang)] = _n(report, r["events"])
+            row[text("censored", lang)] = _n(report, r["censored"])
         row[text("median_h", lang)] = fmt_number(r["median"], dg) if reached else nr
         row[text("se_h", lang)] = fmt_number(r["median_se_spss"], d)
         row[text("ci_spss_h", lang)] = lim(r["median_lower_spss"], r["median_upper_spss"], d, reachable=False) \
@@ -785,6 +812,7 @@ def summary_styler(report: SurvivalReport, item: str = OVERALL_ITEM):
     if grouped:
         notes += [text("note_expected", lang), text("note_rmst", lang, tau=fmt_number(report.tau_days, 0))]
     notes.append(text("note_round", lang, units=", ".join(text(u, lang) for u in units), d=d))
+    notes += _suppression_note(report)
     caption = text("summary_caption", lang) + ("" if not grouped else f": {s['item_label'].iloc[0]}")
     return _styled(pd.DataFrame(rows), notes, caption)
 
@@ -798,10 +826,10 @@ def landmark_styler(report: SurvivalReport, item: str = OVERALL_ITEM):
     if "months" in report.units:
         frame[text("time_h", lang, unit=text("months", lang))] = [fmt_number(t, report.decimals)
                                                                   for t in lm["landmark_months"]]
-    frame[text("at_risk_h", lang)] = [f"{a:g}" for a in lm["at_risk"]]
+    frame[text("at_risk_h", lang)] = [_n(report, a) for a in lm["at_risk"]]
     frame[text("survival_h", lang)] = lm["display"].to_numpy()
     caption = text("landmark_caption", lang) + ("" if item == OVERALL_ITEM else f": {lm['item_label'].iloc[0]}")
-    return _styled(frame.reset_index(drop=True), [text("note_landmark", lang)], caption)
+    return _styled(frame.reset_index(drop=True), [text("note_landmark", lang), *_suppression_note(report)], caption)
 
 
 def cox_styler(report: SurvivalReport, item: str, flags: bool = True):
@@ -856,17 +884,44 @@ def km_figure(report: SurvivalReport, item: str | None = None, unit: str = "days
         for t, colour in zip(km.table_ax.get_yticklabels(), colours):
             t.set_color(colour)
     r = _overall(report)
-    title = (text("title", lang, n=f"{r['n']:g}", events=f"{r['events']:g}") if not item
+    title = (text("title", lang, n=_n(report, r["n"]), events=_n(report, r["events"])) if not item
              else text("title_by", lang, label=item_label(report.codebook, item, lang)))
     km.ax.set_title(title, loc="left", fontsize=11)
     if item and n_groups > MAX_BANDS:  # many curves: the legend goes beside the axes, not over them
         km.ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    if report.suppress_below >= 2:
+        _suppress_figure_counts(km, report.suppress_below)
     return km
+
+
+def _suppress_figure_counts(km, k: int) -> None:
+    """Show the counts from 1 to k − 1 of a drawn KM figure as "<k": the numbers of its risk
+    table and the group sizes "(n=3)" of its legend ("(n<5)")."""
+    import re
+
+    if km.table_ax is not None:
+        for artist in km.table_ax.texts:
+            value = artist.get_text()
+            if re.fullmatch(r"\d+(\.\d+)?", value) and is_small(float(value), k):
+                artist.set_text(f"<{k}")
+    legend = km.ax.get_legend()
+    if legend is not None:
+        for artist in legend.get_texts():
+            artist.set_text(re.sub(r"\(n=(\d+(?:\.\d+)?)\)",
+                                   lambda m: f"(n<{k})" if is_small(float(m.group(1)), k) else m.group(0),
+                                   artist.get_text()))
+
+
+def _suppression_note(report: SurvivalReport) -> list[str]:
+    k = report.suppress_below
+    return [text("note_suppressed", report.lang, k=k)] if k >= 2 else []
 
 
 def figure_caption(report: SurvivalReport, item: str | None = None) -> str:
     """The caption under a KM figure (what the band, marks, line and table are)."""
     caption = text("caption", report.lang)
+    if report.suppress_below >= 2:
+        caption += " " + text("note_suppressed", report.lang, k=report.suppress_below)
     if item:
         k = report.data[item].nunique(dropna=True)
         if k > MAX_BANDS:

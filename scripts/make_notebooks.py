@@ -27,12 +27,13 @@ continuous_summary: str = ""  # e.g. "age:median_iqr"; empty: mean ± SD (min–
 data_cut: str = ""  # data cut-off date yyyy-mm-dd; empty: none
 screening: str = ""  # screening log of every referred patient (flow diagram); empty: none, or the synthetic one
 show_ci: bool = True  # show the Wilson 95% CI column (the exported paper layout never has it)
+suppress_below: int = 0  # small-cell rule: counts 1 to k-1 shown as "<k" (e.g. 5); 0: off, as the paper
 '''
 
 SETUP = '''\
 from IPython.display import Markdown, display
 
-from lmlib import crosstab, export, flow, formatting, plots, tables
+from lmlib import crosstab, export, flow, formatting, plots, suppress, tables
 from lmlib.codebook import load_codebook
 from lmlib.cohort import load_cohort, load_screening
 
@@ -41,7 +42,8 @@ cohort = load_cohort(data or None, cb, data_cut=data_cut or None)
 out = export.output_dir(output_dir)
 summary = tables.parse_summary(continuous_summary)
 parameters = dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang, decimals=decimals,
-                  continuous_summary=continuous_summary, data_cut=data_cut, show_ci=show_ci, screening=screening)
+                  continuous_summary=continuous_summary, data_cut=data_cut, show_ci=show_ci, screening=screening,
+                  suppress_below=suppress_below)
 cohort'''
 
 SYNTHETIC_NOTE = '''\
@@ -92,7 +94,7 @@ DESCRIPTIVE = [
        "The 95% confidence interval (Wilson) shows how uncertain each percentage is in a series this "
        "small."),
     code('''\
-t1 = tables.table1(cohort.data, cb, summary=summary, lang=lang)
+t1 = suppress.suppress_table(tables.table1(cohort.data, cb, summary=summary, lang=lang), suppress_below)
 formatting.styler(t1, lang=lang, decimals=decimals, hide_ci=not show_ci,
                   caption=tables.text("table", lang, n=1))'''),
     md("The same table is written for the manuscript: a tidy CSV (one row per line of the table, "
@@ -111,20 +113,30 @@ if source is None:
     display(Markdown("*No screening log for this cohort: flow diagram not drawn.*"))
 else:
     fl = flow.flow_counts(load_screening(source, cb).data, cb, lang=lang, cohort_n=cohort.n)
-    export.write_csv(export.flow_frame(fl, lang=lang, decimals=decimals), out / "tables" / "flow.csv")
-    fig = plots.flow_diagram(fl, lang=lang, decimals=decimals)
-    plots.save_figure(fig, out / "figures" / "flow.png")'''),
+    export.write_csv(export.flow_frame(fl, lang=lang, decimals=decimals, suppress_below=suppress_below),
+                     out / "tables" / "flow.csv")
+    if suppress.counts_hide(fl["n"], suppress_below):
+        display(Markdown(suppress.skip_figure(out / "figures" / "flow.png", suppress_below, lang)))
+    else:
+        fig = plots.flow_diagram(fl, lang=lang, decimals=decimals)
+        plots.save_figure(fig, out / "figures" / "flow.png")'''),
     md("## Presenting symptoms\n\nEach bar is the percentage of all patients who had the symptom. "
        "Headache, altered consciousness and nausea–vomiting are the classical picture of raised "
        "intracranial pressure and meningeal irritation."),
     code('''\
-fig = plots.symptoms_figure(t1, lang=lang, decimals=decimals)
-plots.save_figure(fig, out / "figures" / "symptoms.png");'''),
+if suppress.figure_hides(t1, "symptoms"):
+    display(Markdown(suppress.skip_figure(out / "figures" / "symptoms.png", suppress_below, lang)))
+else:
+    fig = plots.symptoms_figure(t1, lang=lang, decimals=decimals)
+    plots.save_figure(fig, out / "figures" / "symptoms.png");'''),
     md("## Primary tumours\n\nEach bar is one primary site, split by histological type. Lung and "
        "breast carcinoma and melanoma are the solid tumours that most often seed the leptomeninges."),
     code('''\
-fig = plots.primary_site_figure(t1, lang=lang, decimals=decimals)
-plots.save_figure(fig, out / "figures" / "primary_site.png");'''),
+if suppress.figure_hides(t1, "primary_site"):
+    display(Markdown(suppress.skip_figure(out / "figures" / "primary_site.png", suppress_below, lang)))
+else:
+    fig = plots.primary_site_figure(t1, lang=lang, decimals=decimals)
+    plots.save_figure(fig, out / "figures" / "primary_site.png");'''),
     md("## Colophon\n\nVersions, input file fingerprint and parameters of this run, and the "
        "statistical-methods paragraph for the manuscript."),
     code(colophon("01_descriptive")),
@@ -147,7 +159,7 @@ IMAGING = [
        "CN 7–8, CN 9–10): a patient counts in a group when every nerve of the group is involved. "
        "Rows after the paper's items (field strength, each nerve on its own) are extra detail."),
     code('''\
-t2 = tables.table2(cohort.data, cb, summary=summary, lang=lang)
+t2 = suppress.suppress_table(tables.table2(cohort.data, cb, summary=summary, lang=lang), suppress_below)
 formatting.styler(t2, lang=lang, decimals=decimals, hide_ci=not show_ci,
                   caption=tables.text("table", lang, n=2))'''),
     code('''\
@@ -156,8 +168,11 @@ files = export.write_table(t2, out / "tables", "table2", lang=lang, decimals=dec
     md("## Location and enhancement pattern\n\nThe two findings that describe the leptomeningeal "
        "disease itself, as percentages of all patients."),
     code('''\
-fig = plots.imaging_figure(t2, lang=lang, decimals=decimals)
-plots.save_figure(fig, out / "figures" / "location_pattern.png");'''),
+if suppress.figure_hides(t2, ["lm_location", "enhancement_pattern"]):
+    display(Markdown(suppress.skip_figure(out / "figures" / "location_pattern.png", suppress_below, lang)))
+else:
+    fig = plots.imaging_figure(t2, lang=lang, decimals=decimals)
+    plots.save_figure(fig, out / "figures" / "location_pattern.png");'''),
     md("## Findings by primary site (exploratory)\n\n"
        "Each finding is cross-tabulated by primary site, with column percentages (of the patients "
        "with that primary). The p-value is from Fisher's exact test for a 2×2 table or its "
@@ -166,7 +181,7 @@ plots.save_figure(fig, out / "figures" / "location_pattern.png");'''),
        "without correction, and sites with one or two patients carry almost no information. Read "
        "them as a description of where findings cluster, not as evidence of a difference."),
     code('''\
-xt = crosstab.findings_by(cohort.data, cb, lang=lang)
+xt = suppress.suppress_crosstab(crosstab.findings_by(cohort.data, cb, lang=lang), suppress_below)
 export.write_csv(export.crosstab_frame(xt, lang=lang, decimals=decimals), out / "tables" / "crosstabs.csv")
 formatting.crosstab_styler(xt, lang=lang, decimals=decimals)'''),
     md("## Which metastasis sites and cranial nerves occur together\n\n"
@@ -175,8 +190,11 @@ formatting.crosstab_styler(xt, lang=lang, decimals=decimals)'''),
        "finding overall. A column with no filled dot is the patients with isolated leptomeningeal "
        "disease and no cranial nerve involvement."),
     code('''\
-fig = plots.upset_figure(cohort.data, cb, lang=lang)
-plots.save_figure(fig, out / "figures" / "upset.png");'''),
+if suppress.active(suppress_below):  # its bars are exact counts of small combinations
+    display(Markdown(suppress.skip_figure(out / "figures" / "upset.png", suppress_below, lang)))
+else:
+    fig = plots.upset_figure(cohort.data, cb, lang=lang)
+    plots.save_figure(fig, out / "figures" / "upset.png");'''),
     md("## Colophon"),
     code(colophon("02_imaging")),
 ]

@@ -28,6 +28,7 @@ time_unit: str = "days"  # "days", or "months" to show months (days / 30.4375) b
 landmarks: str = "30,90,180"  # days at which survival is reported
 group_by: str = "treatment,primary_site"  # categorical columns to compare survival by, comma-separated
 risk_times: str = ""  # days under the curve for the numbers at risk; empty: the figure's ticks
+suppress_below: int = 0  # small-cell rule: counts 1 to k-1 shown as "<k" (e.g. 5); 0: off, as the paper
 '''
 
 SETUP = '''\
@@ -42,7 +43,7 @@ cb = load_codebook(codebook or None)
 cohort = load_cohort(data or None, cb, data_cut=data_cut or None)
 out = export.output_dir(output_dir)
 report = sr.build(cohort.data, cb, lang=lang, decimals=decimals, time_unit=time_unit, landmarks=landmarks,
-                  group_by=group_by, risk_times=risk_times)
+                  group_by=group_by, risk_times=risk_times, suppress_below=suppress_below)
 files = sr.write_tables(report, out / "tables")
 cohort'''
 
@@ -51,7 +52,8 @@ from lmlib.colophon import show_colophon
 
 show_colophon(cohort, parameters=dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang,
                                       decimals=decimals, data_cut=data_cut, time_unit=time_unit,
-                                      landmarks=landmarks, group_by=group_by, risk_times=risk_times),
+                                      landmarks=landmarks, group_by=group_by, risk_times=risk_times,
+                                      suppress_below=suppress_below),
               sections=["03_survival"])'''
 
 

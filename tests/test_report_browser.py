@@ -134,4 +134,4 @@ def test_the_index_links_every_built_section(browser, reports):
         if reports[name][1].returncode == 0:
             assert f'href="{name}.html"' in text
     seen = open_report(browser, html)
-    assert "32" in seen["text"] and "2018-12-31" in seen["text"] and "synthetic_lm_cohort.csv" in seen["text"]
+    assert "32" in seen["text"] and "December 2018" in seen["text"] and "synthetic_lm_cohort.csv" in seen["text"]
