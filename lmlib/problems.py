@@ -8,9 +8,10 @@ one clear text a user reads instead of a traceback.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported only when a problem table is built (fast CLI start)
+    import pandas as pd
 
 PROBLEM_COLUMNS = ["severity", "file", "row", "column", "value", "expected", "rule"]
 MAX_LISTED = 25  # problems spelled out in one message; the rest are counted
@@ -70,12 +71,14 @@ class ProblemLog:
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "error"]
 
-    def frame(self) -> pd.DataFrame:
+    def frame(self) -> "pd.DataFrame":
         return problems_frame(self.items)
 
 
-def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+def problems_frame(problems: Iterable[Problem]) -> "pd.DataFrame":
     """Problems as a DataFrame with the columns of :data:`PROBLEM_COLUMNS`."""
+    import pandas as pd
+
     rows = [asdict(p) for p in problems]
     frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
     return frame.astype({"row": "Int64"})

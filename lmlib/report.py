@@ -175,14 +175,6 @@ def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str
     """
     data = str(data)
     parse_data_cut(data_cut)
-    if params and "suppress_below" in params:
-        from .problems import InputError
-        from .suppress import check_k
-
-        try:
-            check_k(params["suppress_below"])
-        except ValueError as exc:
-            raise InputError(f"SUPPRESS_BELOW: {exc}") from None
     if codebook and not Path(codebook).is_file():
         from .problems import InputError
 
@@ -193,6 +185,14 @@ def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str
         if Path(stamp).is_file() and Path(stamp).read_text(encoding="utf-8") == text:
             remove_stale_temporaries(Path(stamp).parent, config.PROCESSED_DIR)
             return False
+    if params and "suppress_below" in params:  # after the stamp check: a recorded k was valid
+        from .problems import InputError
+        from .suppress import check_k
+
+        try:
+            check_k(params["suppress_below"])
+        except ValueError as exc:
+            raise InputError(f"SUPPRESS_BELOW: {exc}") from None
     from .cohort import load_cohort, write_processed
 
     cohort = load_cohort(data, codebook or None, strict=True, data_cut=data_cut or None)
