@@ -161,7 +161,6 @@ lab: $(KERNEL)
 # reports/<name>.html from notebooks/<name>.ipynb (run with papermill, code hidden, no CDN), with
 # the notebook, DATA (through $(DATA_STAMP)), the codebook and the lmlib sources as prerequisites,
 # so a change rebuilds only what it touches and `make -j` builds the sections in parallel.
-# (Placeholder, added separately: bench, timing runs written to bench/results/, git-ignored.)
 
 # Data cut-off date (yyyy-mm-dd) of DATA: later dates are errors, and it is the date the reports
 # print (never the clock). 2018-12-31 is the synthetic cohort's; set it for your own DATA, or
@@ -216,6 +215,17 @@ reports/index.html: $(REPORT_HTML) $(DATA_STAMP) $(LMLIB_FILES)
 
 # Always "out of date", so the stamp's recipe runs every time (it rewrites the stamp only on change).
 FORCE:
+
+# ---- Benchmarks -----------------------------------------------------------------------------
+# Synthetic cohorts of BENCH_SIZES patients; results in bench/results/ (git-ignored).
+BENCH_SIZES ?= 1e5,1e6,1e7
+BENCH_ARGS ?= --dask
+
+.PHONY: bench
+## bench: time Tables 1-2 and the KM at BENCH_SIZES patients vs tableone/lifelines (bench/results/bench.json)
+bench: $(STAMP)
+	$(VENV_PYTHON) scripts/bench.py --sizes $(BENCH_SIZES) --tableone-max 1e6 --repeat 3 \
+		--out bench/results/bench.json $(BENCH_ARGS)
 
 # ---- Cleaning -------------------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ import math
 
 import pandas as pd
 
+from .describe import SHAPIRO_MAX_N
+
 LANGS = ("en", "tr")
 DASH = "–"  # en dash for ranges
 MISSING = "—"
@@ -36,6 +38,8 @@ NOTES = {
                 "tr": "Shapiro–Wilk W = {w}, p = {p}: normal dağılım 0.05 düzeyinde {verdict}."},
     "rejected": {"en": "rejected", "tr": "reddedildi"},
     "not_rejected": {"en": "not rejected", "tr": "reddedilmedi"},
+    "shapiro_large": {"en": "Shapiro–Wilk not computed above {max} patients (its p-value is not accurate there).",
+                      "tr": "Shapiro–Wilk {max} hastanın üzerinde hesaplanmadı (p değeri orada doğru değildir)."},
     "no_shapiro": {"en": "Shapiro–Wilk not computable (fewer than 3 distinct values).",
                    "tr": "Shapiro–Wilk hesaplanamadı (3'ten az farklı değer)."},
     "cont_missing": {"en": "n = {n} with a value, {m} missing.", "tr": "Değeri olan n = {n}, {m} eksik."},
@@ -264,7 +268,8 @@ def footnotes(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_
             if not _missing(r["missing"]) and int(r["missing"]) > 0:
                 text += t("cont_missing", n=int(r["n"]), m=_count(r["missing"], k)) + " "
             if _missing(r["shapiro_p"]):
-                text += t("no_shapiro")
+                large = not _missing(r["n"]) and int(r["n"]) > SHAPIRO_MAX_N
+                text += t("shapiro_large", max=SHAPIRO_MAX_N) if large else t("no_shapiro")
             else:
                 verdict = t("rejected") if r["shapiro_p"] < 0.05 else t("not_rejected")
                 text += t("shapiro", w=fmt_number(r["shapiro_w"], 3), p=fmt_p(r["shapiro_p"]), verdict=verdict)

@@ -15,9 +15,16 @@ or median_iqr) with ``summary_source`` (default or parameter), and the denominat
 (``denominator_rule`` = the column whose True rows are left out, with its label
 ``denominator_rule_label``, ``excluded`` = how many).
 Strings such as "17 (53.1%)" are made by :mod:`lmlib.formatting`.
+
+The rows are built from counts: ``data`` is the cleaned cohort (counted here, through the
+Series functions of :mod:`lmlib.describe`) or any object with the methods of
+:class:`FrameCounts`, such as :class:`lmlib.scale.Aggregates` (counts aggregated from
+millions of rows or a Dask cluster): the same layout code gives the same rows.
 """
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -37,8 +44,8 @@ CONTINUOUS_TYPES = ("continuous", "integer")
 COUNT_FIELDS = ["n", "denominator", "percent", "ci_low", "ci_high"]
 ROW_COLUMNS = (["section", "item", "level", "label", "indent", "kind", "multi_response"] + COUNT_FIELDS
                + ["missing", "mean", "sd", "median", "q1", "q3", "min", "max", "shapiro_w", "shapiro_p",
-                  "integer_valued", "summary", "summary_source", "denominator_rule", "denominator_rule_label",
-                  "excluded"])
+                  "shapiro_note", "integer_valued", "summary", "summary_source", "denominator_rule",
+                  "denominator_rule_label", "excluded"])
 
 TEXT = {
     "table": {"en": "Table {n}", "tr": "Tablo {n}"},
@@ -59,19 +66,30 @@ def text(key: str, lang: str = "en", **values) -> str:
 
 
 def load_published(path: str | Path | None = None) -> dict:
-    """The paper's numbers and row order (``data/published.yaml``)."""
-    return yaml.safe_load(Path(path or config.PUBLISHED).read_text(encoding="utf-8"))
+    """The paper's numbers and row order (``data/published.yaml``); parsed once per file
+    version (path, modification time, size), a fresh copy per call."""
+    path = Path(path or config.PUBLISHED)
+    stat = path.stat()
+    return copy.deepcopy(_published_cached(path.resolve(), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=8)
+def _published_cached(path: Path, mtime_ns: int, size: int) -> dict:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same result, faster
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
 def parse_summary(spec: str | dict | None) -> dict[str, str]:
-    """Continuous summary choices from a notebook parameter such as ``"age=median_iqr"``.
+    """Continuous summary choices from a notebook parameter such as ``"age=median_iqr"`` or
+    ``"age:median_iqr"`` (the colon form fits in a papermill parameter comment).
 
     Several are separated by commas; a dict is checked and returned. Raises ValueError for a
     summary other than ``mean_sd`` or ``median_iqr``.
     """
     if not spec:
         return {}
-    pairs = spec.items() if isinstance(spec, dict) else (p.split("=", 1) for p in spec.split(",") if p.strip())
+    pairs = spec.items() if isinstance(spec, dict) else \
+        (p.replace(":", "=", 1).split("=", 1) for p in spec.split(",") if p.strip())
     out = {}
     for pair in pairs:
         if len(pair) != 2:
@@ -148,6 +166,63 @@ def denominator_rules(codebook: Codebook, overrides: dict | None = None) -> dict
     return {k: v for k, v in rules.items() if v}
 
 
+# ------------------------------------------------------------------------------ counts
+
+class FrameCounts:
+    """The counts a table needs, read off the cleaned cohort's rows (the default source).
+
+    :class:`lmlib.scale.Aggregates` has the same methods and returns the same numbers from
+    aggregated counts; :func:`section_table` takes either.
+    """
+
+    def __init__(self, data: pd.DataFrame):
+        self.data = data
+
+    def n_patients(self) -> int:
+        return len(self.data)
+
+    def has(self, column: str) -> bool:
+        return column in self.data
+
+    def continuous_summary(self, column: str) -> dict:
+        return describe.continuous_summary(self.data[column])
+
+    def categorical(self, column: str, levels: list[str], exclude: str | None = None,
+                    alpha: float = 0.05) -> tuple[pd.DataFrame, int | None]:
+        """Level counts (patients with ``exclude`` True left out) and how many were left out."""
+        if exclude is None:
+            return describe.categorical_counts(self.data[column], levels, alpha=alpha), None
+        left_out = self.data[exclude].fillna(False).astype(bool)
+        counts = describe.categorical_counts(self.data[column], levels, denominator_mask=~left_out, alpha=alpha)
+        return counts, int(left_out.sum())
+
+    def nested(self, parent: str, child: str, parent_level: str) -> tuple[dict[str, int], int]:
+        """Patients per ``child`` level (and with ``child`` missing) within one parent level."""
+        within = self.data[child][self.data[parent].astype(object) == parent_level]
+        counts = within.dropna().astype(object).map(str).value_counts()
+        return {str(k): int(v) for k, v in counts.items()}, int(within.isna().sum())
+
+    def boolean(self, column: str, alpha: float = 0.05) -> pd.DataFrame:
+        return describe.boolean_count(self.data[column], alpha=alpha)
+
+    def multi_response(self, columns: dict[str, str], alpha: float = 0.05) -> pd.DataFrame:
+        return describe.multi_response_counts(self.data, columns, alpha=alpha)
+
+    def nerve_groups(self, groups: dict[str, list[str]], alpha: float = 0.05) -> pd.DataFrame:
+        flags = describe.nerve_groups(self.data, groups)
+        return describe.multi_response_counts(flags, {g: g for g in groups}, alpha=alpha)
+
+    def nerve_set(self, columns: dict[str, str], alpha: float = 0.05) -> pd.DataFrame:
+        flags = describe.nerve_involvement(self.data, columns)
+        return describe.multi_response_counts(flags, {c: c for c in columns}, alpha=alpha)
+
+
+def counts_source(data) -> "FrameCounts":
+    """``data`` as a source of counts: a DataFrame is wrapped in :class:`FrameCounts`; an
+    object with the same methods (:class:`lmlib.scale.Aggregates`) is used as it is."""
+    return FrameCounts(data) if isinstance(data, pd.DataFrame) else data
+
+
 # ------------------------------------------------------------------------------ rows
 
 def _row(item: str, level: str, label: str, indent: int, kind: str, **values) -> dict:
@@ -165,37 +240,37 @@ def _count_rows(item: str, counts: pd.DataFrame, labels: dict[str, str], indent:
     return rows
 
 
-def _categorical(data, codebook, var, lang, rules, alpha) -> list[dict]:
-    extra, mask = {}, None
-    if var.name in rules and rules[var.name] in data:
-        left_out = data[rules[var.name]].fillna(False).astype(bool)
-        mask = ~left_out
-        extra = {"denominator_rule": rules[var.name], "excluded": int(left_out.sum()),
-                 "denominator_rule_label": item_label(codebook, rules[var.name], lang)}
+def _categorical(source, codebook, var, lang, rules, alpha) -> list[dict]:
+    extra, exclude = {}, None
+    if var.name in rules and source.has(rules[var.name]):
+        exclude = rules[var.name]
+    counts, excluded = source.categorical(var.name, var.level_names, exclude, alpha)
+    if exclude is not None:
+        extra = {"denominator_rule": exclude, "excluded": excluded,
+                 "denominator_rule_label": item_label(codebook, exclude, lang)}
     rows = [_row(var.name, "", var.label(lang), 0, "header", **extra)]
     labels = {lv.name: lv.label.get(lang, lv.name) for lv in var.levels}
-    counts = describe.categorical_counts(data[var.name], var.level_names, denominator_mask=mask, alpha=alpha)
     children = [v for v in codebook.variables if v.spec.get("nested_in") == var.name]
     for rec in _count_rows(var.name, counts, labels, 1, "level", lang, **extra):
         rows.append(rec)
         for child in children if rec["kind"] == "level" else []:
-            rows += _nested(data, var, child, rec["level"], int(rec["denominator"]), lang, alpha)
+            rows += _nested(source, var, child, rec["level"], int(rec["denominator"]), lang, alpha)
     return rows
 
 
-def _nested(data, parent, child, parent_level: str, denominator: int, lang, alpha) -> list[dict]:
+def _nested(source, parent, child, parent_level: str, denominator: int, lang, alpha) -> list[dict]:
     """Child levels observed within one parent level; denominator = the parent's (all patients
     with the parent recorded), as the paper prints histology percentages of all 32."""
-    within = data[child.name][data[parent.name].astype(object) == parent_level]
+    counts, missing = source.nested(parent.name, child.name, parent_level)
     rows = []
     for lv in child.levels:
-        n = int((within.astype(object) == lv.name).sum())
+        n = counts.get(lv.name, 0)
         if n and (not lv.within or parent_level in lv.within):
             p = describe.proportion(n, denominator, alpha=alpha)
             rows.append(_row(child.name, f"{parent_level}:{lv.name}", lv.label.get(lang, lv.name), 2, "nested",
                              **{k: p[k] for k in COUNT_FIELDS}))
-    if within.isna().any():
-        p = describe.proportion(int(within.isna().sum()), denominator, alpha=alpha)
+    if missing:
+        p = describe.proportion(missing, denominator, alpha=alpha)
         rows.append(_row(child.name, f"{parent_level}:{describe.MISSING_LEVEL}", text("missing", lang), 2, "missing",
                          **{k: p[k] for k in COUNT_FIELDS}))
     return rows
@@ -206,52 +281,54 @@ def _multi(item, label, counts, labels, lang, header: bool) -> list[dict]:
     return rows + _count_rows(item, counts, labels, 1, "option", lang, multi_response=True)
 
 
-def item_rows(data: pd.DataFrame, codebook: Codebook, item: str, *, lang: str = "en",
+def item_rows(data, codebook: Codebook, item: str, *, lang: str = "en",
               summary: dict | None = None, rules: dict | None = None, previous: str | None = None,
               alpha: float = 0.05) -> list[dict]:
-    """The rows of one item (see the module docstring for the columns)."""
+    """The rows of one item (see the module docstring for the columns); ``data`` is the
+    cohort or a source of counts (see :func:`counts_source`)."""
+    source = counts_source(data)
     kind = item_kind(codebook, item)
     label = item_label(codebook, item, lang)
     if kind == "count":
-        return [_row(item, "", label, 0, "count", n=len(data))]
+        return [_row(item, "", label, 0, "count", n=source.n_patients())]
     if kind == "continuous":
-        stats = describe.continuous_summary(data[item])
+        stats = source.continuous_summary(item)
         chosen = (summary or {}).get(item)
         return [_row(item, "", label, 0, "continuous", **stats, summary=chosen or DEFAULT_SUMMARY,
                      summary_source="parameter" if chosen else "default")]
     if kind == "categorical":
-        return _categorical(data, codebook, codebook[item], lang, rules or {}, alpha)
+        return _categorical(source, codebook, codebook[item], lang, rules or {}, alpha)
     if kind == "boolean":
-        return _count_rows(item, describe.boolean_count(data[item], alpha=alpha), {"yes": label}, 0, "yes", lang)
+        return _count_rows(item, source.boolean(item, alpha), {"yes": label}, 0, "yes", lang)
     if kind == "multi_response":
         var = codebook[item]
-        counts = describe.multi_response_counts(data, {o.name: var.option_column(o.name) for o in var.options}, alpha=alpha)
+        counts = source.multi_response({o.name: var.option_column(o.name) for o in var.options}, alpha)
         return _multi(item, label, counts, {o.name: o.label.get(lang, o.name) for o in var.options}, lang, True)
     if kind == "nerve_groups":
         groups = codebook.cranial_nerves.get("groups", [])
-        flags = describe.nerve_groups(data, {g["name"]: [codebook.nerve_column(n) for n in g["members"]] for g in groups})
-        counts = describe.multi_response_counts(flags, {g["name"]: g["name"] for g in groups}, alpha=alpha)
+        counts = source.nerve_groups({g["name"]: [codebook.nerve_column(n) for n in g["members"]] for g in groups},
+                                     alpha)
         any_nerve = [d["name"] for d in codebook.derived if d["rule"] == "any_nerve"]
         header = previous not in any_nerve  # shown under "CN involvement" when it precedes
         return _multi(item, label, counts, {g["name"]: g["label"][lang] for g in groups}, lang, header)
     if kind == "nerve_set":
         numbers = codebook.cranial_nerves["numbers"]
         cols = {codebook.nerve_column(n): codebook.nerve_column(n) for n in numbers}
-        flags = describe.nerve_involvement(data, cols)
-        counts = describe.multi_response_counts(flags, {c: c for c in cols}, alpha=alpha)
+        counts = source.nerve_set(cols, alpha)
         labels = {codebook.nerve_column(n): text("nerve", lang, n=n) for n in numbers}
         return _multi(item, text("by_nerve", lang), counts, labels, lang, True)
     raise ValueError(f"{item!r}: no table layout for type {kind!r}")
 
 
-def section_table(data: pd.DataFrame, codebook: Codebook | None = None, section: str = "table1", *,
+def section_table(data, codebook: Codebook | None = None, section: str = "table1", *,
                   summary: dict | str | None = None, lang: str = "en", published: dict | None = None,
                   denominators: dict | None = None, alpha: float = 0.05) -> pd.DataFrame:
     """A descriptive table of one codebook ``section`` as a tidy numeric DataFrame.
 
     Parameters
     ----------
-    data : the cleaned cohort (:attr:`lmlib.cohort.Cohort.data`); not modified.
+    data : the cleaned cohort (:attr:`lmlib.cohort.Cohort.data`), not modified; or its counts
+        (:class:`lmlib.scale.Aggregates`, see :func:`counts_source`).
     codebook : default ``data/codebook.yaml``.
     section : ``table1`` or ``table2``.
     summary : continuous variable -> ``mean_sd`` (default, as the paper) or ``median_iqr``;
@@ -270,9 +347,10 @@ def section_table(data: pd.DataFrame, codebook: Codebook | None = None, section:
     if unknown:
         raise ValueError(f"continuous summary given for {sorted(unknown)}, not continuous items of {section}")
     rules = denominator_rules(codebook, denominators)
+    source = counts_source(data)
     rows, previous = [], None
     for item in items:
-        rows += item_rows(data, codebook, item, lang=lang, summary=summary, rules=rules, previous=previous, alpha=alpha)
+        rows += item_rows(source, codebook, item, lang=lang, summary=summary, rules=rules, previous=previous, alpha=alpha)
         previous = item
     table = pd.DataFrame(rows).reindex(columns=ROW_COLUMNS)
     table["section"] = section
@@ -282,11 +360,11 @@ def section_table(data: pd.DataFrame, codebook: Codebook | None = None, section:
     return table.reset_index(drop=True)
 
 
-def table1(data: pd.DataFrame, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:
+def table1(data, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:
     """Table 1, demographic and clinical data (see :func:`section_table` for the arguments)."""
     return section_table(data, codebook, "table1", **kwargs)
 
 
-def table2(data: pd.DataFrame, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:
+def table2(data, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:
     """Table 2, MRI findings (see :func:`section_table` for the arguments)."""
     return section_table(data, codebook, "table2", **kwargs)
