@@ -245,5 +245,5 @@ def test_a_table_above_5000_patients_says_why_shapiro_wilk_is_missing():
     from lmlib.formatting import footnotes
     from lmlib.tables import table1
 
-    notes = " ".join(footnotes(table1(generate_large(6000, seed=1)))[0])
+    notes = " ".join(footnotes(table1(scale.generate_large(6000, seed=1)))[0])
     assert "not computed above 5000 patients" in notes and "fewer than 3 distinct" not in notes
