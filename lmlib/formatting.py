@@ -10,7 +10,7 @@ keeps the decimal point in Turkish ("55.4"), and so does this module.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 import math
 
 import pandas as pd
@@ -71,8 +71,18 @@ def _decimal(x) -> Decimal:
     return Decimal(repr(float(x)))
 
 
-def _quantize(x, decimals: int) -> Decimal:
-    return _decimal(x).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+def _quantize(x, decimals: int, rounding: str = ROUND_HALF_UP) -> Decimal:
+    return _decimal(x).quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+
+
+def round_decimal(x, decimals: int) -> Decimal:
+    """``x`` rounded half away from zero at ``decimals``, as an exact Decimal (see round_half_away)."""
+    return _quantize(x, decimals)
+
+
+def truncate_decimal(x, decimals: int) -> Decimal:
+    """``x`` cut (not rounded) at ``decimals``, as an exact Decimal: 11.2956 -> 11.2."""
+    return _quantize(x, decimals, ROUND_DOWN)
 
 
 def _missing(x) -> bool:

@@ -14,6 +14,8 @@ import sys
 
 import nbformat
 
+from nbcells import code, md  # scripts/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -57,20 +59,6 @@ def colophon(section: str) -> str:
 from lmlib.colophon import show_colophon
 
 show_colophon(cohort, parameters=parameters, sections=["{section}"])'''
-
-
-def md(text: str, tags: list[str] | None = None):
-    cell = nbformat.v4.new_markdown_cell(text)
-    if tags:
-        cell.metadata["tags"] = tags
-    return cell
-
-
-def code(text: str, tags: list[str] | None = None):
-    cell = nbformat.v4.new_code_cell(text)
-    if tags:
-        cell.metadata["tags"] = tags
-    return cell
 
 
 DESCRIPTIVE = [

@@ -13,6 +13,8 @@ import sys
 
 import nbformat
 
+from nbcells import code, md  # scripts/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_survival.ipynb"
 
@@ -55,20 +57,6 @@ show_colophon(cohort, parameters=dict(data=data, codebook=codebook, output_dir=o
                                       landmarks=landmarks, group_by=group_by, risk_times=risk_times,
                                       suppress_below=suppress_below),
               sections=["03_survival"])'''
-
-
-def md(text: str, tags: list[str] | None = None):
-    cell = nbformat.v4.new_markdown_cell(text)
-    if tags:
-        cell.metadata["tags"] = tags
-    return cell
-
-
-def code(text: str, tags: list[str] | None = None):
-    cell = nbformat.v4.new_code_cell(text)
-    if tags:
-        cell.metadata["tags"] = tags
-    return cell
 
 
 CELLS = [

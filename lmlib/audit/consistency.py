@@ -23,24 +23,20 @@ other than N).
 """
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 import math
 
 import pandas as pd
+
+from ..formatting import round_decimal, truncate_decimal
 
 FINDING_COLUMNS = ["rule", "item", "level", "published", "status", "explanation", "likely_intended"]
 Z = Decimal("1.96")
 
 
-def round_half_up(value: float | Decimal, decimals: int) -> Decimal:
-    """Round half away from zero (as SPSS prints), on the decimal text of ``value``."""
-    return Decimal(repr(value) if isinstance(value, float) else value).quantize(
-        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def truncate(value: float | Decimal, decimals: int) -> Decimal:
-    return Decimal(repr(value) if isinstance(value, float) else value).quantize(
-        Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN)
+# half away from zero (as SPSS prints) and truncation, on the decimal text of the value
+round_half_up = round_decimal
+truncate = truncate_decimal
 
 
 def printed_decimals(value) -> int:

@@ -14,21 +14,16 @@ keys as ``data/published.yaml``. Each row is judged at the paper's printed preci
 """
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
 import math
 
 import pandas as pd
 
-from ..formatting import fmt_number, round_half_away
+from ..formatting import fmt_number, round_half_away, truncate_decimal
 from .consistency import check_published, printed_decimals
 
 AUDIT_COLUMNS = ["section", "item", "level", "statistic", "published", "computed", "published_value",
                  "computed_value", "status", "explanation"]
 MATCHES = ("exact", "rounding", "truncation")
-
-
-def _truncate(x: float, decimals: int) -> float:
-    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN))
 
 
 def judge(published: float, computed: float, decimals: int) -> str:
@@ -39,7 +34,7 @@ def judge(published: float, computed: float, decimals: int) -> str:
         return "exact"
     if round_half_away(computed, decimals) == float(published):
         return "rounding"
-    if _truncate(computed, decimals) == float(published):
+    if float(truncate_decimal(computed, decimals)) == float(published):
         return "truncation"
     return "mismatch"
 
