@@ -124,7 +124,7 @@ ifeq ($(INSTALLER),uv)
 	$(BIN)/uv pip sync --python $(VENV_PYTHON) --require-hashes requirements.lock
 	$(BIN)/uv pip install --python $(VENV_PYTHON) --no-deps -e .
 else
-	$(VENV_PYTHON) -m pip install --disable-pip-version-check --require-hashes -r requirements.lock
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(VENV_PYTHON) -m pip install --disable-pip-version-check --no-deps -e .
 endif
 	$(configure_nbstripout)
@@ -144,7 +144,7 @@ lock:
 	$(make_venv)
 	$(ensure_uv)
 	$(BIN)/uv pip compile requirements.in --python-version $(PY_REQUIRED) \
-		--python-platform $(LOCK_PLATFORM) --generate-hashes -o requirements.lock $(LOCK_ARGS) >/dev/null
+		--python-platform $(LOCK_PLATFORM) --generate-hashes --excludes requirements-exclude.txt -o requirements.lock $(LOCK_ARGS) >/dev/null
 	$(VENV_PYTHON) scripts/check_env_pins.py --write
 
 # ---- Work -----------------------------------------------------------------------------------
@@ -158,9 +158,11 @@ lab: $(KERNEL)
 	$(BIN)/jupyter lab $(LAB_ARGS)
 
 # ---- Reports --------------------------------------------------------------------------------
-# reports/<name>.html from notebooks/<name>.ipynb (run with papermill, code hidden, no CDN), with
-# the notebook, DATA (through $(DATA_STAMP)), the codebook and the lmlib sources as prerequisites,
-# so a change rebuilds only what it touches and `make -j` builds the sections in parallel.
+# reports/<name>.html from notebooks/<name>.ipynb (run with papermill, code hidden, no CDN) and
+# reports/index.html, by one command: `lmlib.report build` validates DATA, runs the sections that
+# are out of date (Make's rule: an HTML older than its notebook or than DATA's stamp, the
+# codebook, the published numbers, the screening log, an lmlib source or the environment) side
+# by side in one process, REPORT_JOBS at a time, then writes the index.
 
 # Data cut-off date (yyyy-mm-dd) of DATA: later dates are errors, and it is the date the reports
 # print (never the clock). 2018-12-31 is the synthetic cohort's; set it for your own DATA, or
@@ -179,42 +181,31 @@ SUPPRESS_BELOW ?= 0
 SCREENING ?=
 # The sections, by notebook name: every notebooks/0*_*.ipynb (e.g. SECTIONS=01_descriptive).
 SECTIONS ?= $(basename $(notdir $(wildcard notebooks/0*_*.ipynb)))
+# Sections run at once (each in its own kernel); empty: one per CPU.
+REPORT_JOBS ?=
 
 REPORT := $(VENV_PYTHON) -m lmlib.report
 REPORT_CODEBOOK := data/codebook.yaml
 # Data files the notebooks read besides DATA: the codebook and the paper's published numbers.
 REPORT_INPUTS := $(REPORT_CODEBOOK) $(wildcard data/published.yaml) $(SCREENING)
-REPORT_HTML := $(SECTIONS:%=reports/%.html)
-# Records DATA, its SHA-256, the codebook's and the settings; `lmlib.report validate` rewrites it
-# (after loading DATA strictly: bad input stops here, with one message, before any kernel
-# starts) only when one of them changed, so switching DATA to another file, even an older one,
+# Records DATA, its SHA-256, the codebook's and the settings; the build rewrites it (after
+# loading DATA strictly: bad input stops there, with one message, before any kernel starts)
+# only when one of them changed, so switching DATA to another file, even an older one,
 # rebuilds the reports and an unchanged input rebuilds nothing. It also deletes the hidden
 # temporary files (reports/**/.*.tmp, data/processed/.*.tmp) that a killed run left behind:
 # every output is written to one and renamed into place when complete.
 DATA_STAMP := reports/.data
 LMLIB_FILES := $(shell find lmlib -type f \( -name '*.py' -o -name '*.j2' -o -name '*.json' \) \
-	-not -path '*/__pycache__/*' 2>/dev/null)
+	-not -path '*/__pycache__/*' 2>/dev/null | LC_ALL=C sort)
 
 .PHONY: report
 
-## report: build reports/<section>.html and reports/index.html from DATA (DATA_CUT, LANG_REPORT, DECIMALS, SUPPRESS_BELOW)
-report: $(REPORT_HTML) reports/index.html
-
-$(DATA_STAMP): FORCE | $(STAMP)
-	@$(REPORT) validate '$(DATA)' --codebook $(REPORT_CODEBOOK) --data-cut '$(DATA_CUT)' --stamp $@ \
-		--param lang='$(LANG_REPORT)' --param decimals='$(DECIMALS)' --param suppress_below='$(SUPPRESS_BELOW)'
-
-reports/%.html: notebooks/%.ipynb $(DATA_STAMP) $(REPORT_INPUTS) $(LMLIB_FILES) $(STAMP)
-	@$(REPORT) section $< $@ --data '$(DATA)' --codebook $(REPORT_CODEBOOK) --data-cut '$(DATA_CUT)' \
-		--lang '$(LANG_REPORT)' --decimals '$(DECIMALS)' --suppress-below '$(or $(SUPPRESS_BELOW),0)' --output-dir $(@D) \
-		$(if $(SCREENING),$(if $(findstring 01_,$*),-p screening='$(SCREENING)'))
-
-reports/index.html: $(REPORT_HTML) $(DATA_STAMP) $(LMLIB_FILES)
-	@$(REPORT) index $@ $(SECTIONS:%=notebooks/%.ipynb) --data '$(DATA)' --codebook $(REPORT_CODEBOOK) \
-		--data-cut '$(DATA_CUT)' --lang '$(LANG_REPORT)'
-
-# Always "out of date", so the stamp's recipe runs every time (it rewrites the stamp only on change).
-FORCE:
+## report: build reports/<section>.html and reports/index.html from DATA (DATA_CUT, LANG_REPORT, DECIMALS, SUPPRESS_BELOW, REPORT_JOBS)
+report: $(STAMP)
+	@$(REPORT) build $(SECTIONS:%=notebooks/%.ipynb) --output-dir reports --stamp $(DATA_STAMP) \
+		--data '$(DATA)' --codebook $(REPORT_CODEBOOK) --data-cut '$(DATA_CUT)' --lang '$(LANG_REPORT)' \
+		--decimals '$(DECIMALS)' --suppress-below '$(or $(SUPPRESS_BELOW),0)' --screening '$(SCREENING)' \
+		--jobs '$(or $(REPORT_JOBS),0)' --depends $(REPORT_INPUTS) $(LMLIB_FILES) $(STAMP)
 
 # ---- Benchmarks -----------------------------------------------------------------------------
 # Synthetic cohorts of BENCH_SIZES patients; results in bench/results/ (git-ignored).

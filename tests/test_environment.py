@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import sysconfig
 import tomllib
 from pathlib import Path
@@ -178,3 +179,34 @@ def test_make_help_lists_every_phony_target_of_the_makefile():
              for t in line.split()}
     assert phony, "the Makefile declares its command targets .PHONY"
     assert phony - listed_targets(make_help()).keys() == set()
+
+
+EXCLUDES = PROJ_ROOT / "requirements-exclude.txt"
+
+
+def excluded_packages() -> list[str]:
+    lines = (line.split("#", 1)[0].strip() for line in EXCLUDES.read_text(encoding="utf-8").splitlines())
+    return [normalise(line) for line in lines if line]
+
+
+def test_the_excluded_packages_are_named_with_reasons_and_absent_from_lock_and_environment_yml():
+    excluded = excluded_packages()
+    assert "rfc3987-syntax" in excluded
+    assert not set(excluded) & set(lock_pins()), "an excluded package is in requirements.lock"
+    assert not set(excluded) & set(environment_pins()[0]), "an excluded package is in environment.yml"
+    assert "--excludes requirements-exclude.txt" in MAKEFILE.read_text(encoding="utf-8")
+
+
+def test_papermill_and_nbconvert_start_without_the_slow_optional_rfc3987_syntax_grammar():
+    # jsonschema imports rfc3987_syntax (and builds its lark grammar) whenever it is installed:
+    # about 1 s on every papermill and nbconvert start, i.e. on every report section.
+    code = ("import sys, papermill, nbconvert, jsonschema; "
+            "print(sorted(m for m in ('rfc3987_syntax', 'lark') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_pip_installs_the_lock_without_resolving_so_the_excluded_packages_never_arrive():
+    text = MAKEFILE.read_text(encoding="utf-8")
+    assert "--require-hashes --no-deps -r requirements.lock" in text
+    assert "uv pip sync" in text  # sync installs exactly the lock's list

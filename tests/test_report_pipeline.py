@@ -235,7 +235,7 @@ def test_a_failing_cell_exits_non_zero_and_shows_that_cells_error_only(tmp_path)
     assert "KeyError" in result.stderr and "no-such-key-91" in result.stderr
     assert "01_fail.ipynb failed in cell" in result.stderr
     # the cell's traceback (IPython's), not the runner's
-    for runner in ("papermill", "execute_notebook", "lmlib/report.py", 'File "<frozen'):
+    for runner in ("papermill", "execute_notebook", "lmlib/report/", 'File "<frozen'):
         assert runner not in result.stderr, runner
     assert not html.exists() and not html.with_suffix(".ipynb").exists()
 

@@ -1,0 +1,4 @@
+"""``python -m lmlib.report``: see :mod:`lmlib.report.cli`."""
+from .cli import main
+
+raise SystemExit(main())

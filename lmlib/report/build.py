@@ -1,0 +1,171 @@
+"""The whole build in one process (``make report``): validate the input, run the out-of-date
+sections side by side, then write the index.
+
+One process instead of one per section saves starting Python, papermill and nbconvert for each
+section; the sections run in threads (each thread drives its own kernel, a separate process, so
+the notebooks really run in parallel), at most ``jobs`` at a time (default: one per CPU).
+
+What is out of date follows Make's rule: a section's HTML is rebuilt when it is missing or older
+than its notebook or any shared prerequisite (``depends``: the data stamp, the codebook, the
+lmlib sources, the environment); the index when it is missing or older than a section's HTML or
+a shared prerequisite. A section that fails does not stop the others; the index is then left
+as it was and the exit status is 1.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+import html
+import os
+from pathlib import Path
+import re
+import sys
+
+from .common import PROG, ReportError
+
+
+@dataclass
+class BuildResult:
+    """What a build did: the HTML files written, the sections that failed (notebook: message),
+    whether the index was written."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    index_written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+def is_stale(target: str | Path, prerequisites) -> bool:
+    """Make's rule: ``target`` is missing, or older than one of ``prerequisites`` (a missing
+    prerequisite counts as changed)."""
+    built = _mtime(Path(target))
+    if built is None:
+        return True
+    for prerequisite in prerequisites:
+        changed = _mtime(Path(prerequisite))
+        if changed is None or changed > built:
+            return True
+    return False
+
+
+def stale_sections(notebooks, output_dir: str | Path, depends=()) -> list[Path]:
+    """The notebooks whose ``<output_dir>/<stem>.html`` is out of date (see :func:`is_stale`)."""
+    depends = list(depends)
+    return [Path(nb) for nb in notebooks
+            if is_stale(Path(output_dir) / f"{Path(nb).stem}.html", [nb, *depends])]
+
+
+def index_links(index: str | Path) -> list[str] | None:
+    """The section pages an existing index links to, in order (None when there is no index):
+    an index of other sections (an earlier ``SECTIONS=...`` build) is out of date."""
+    try:
+        text = Path(index).read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+    return [html.unescape(link) for link in re.findall(r'<li><a href="([^"]+)">', text)]
+
+
+def default_jobs(n_sections: int) -> int:
+    """Sections run at once: one per CPU this process may use, at most ``n_sections``."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(n_sections, cpus))
+
+
+def run_sections(notebooks, output_dir: str | Path, parameters: dict, jobs: int | None = None,
+                 extra: dict | None = None, echo=None) -> BuildResult:
+    """Run ``notebooks`` (paths) into ``<output_dir>/<stem>.html``, ``jobs`` at a time.
+
+    ``parameters`` go to every notebook; ``extra`` (name: value) only to the notebooks whose
+    parameters cell names it (the screening log goes to the descriptive section only).
+    ``echo`` (a file, e.g. ``sys.stdout``) gets a "wrote ..." line per report as it is written.
+    """
+    result = BuildResult()
+    notebooks = [Path(nb) for nb in notebooks]
+    if not notebooks:
+        return result
+    import nbformat
+
+    from .section import notebook_parameters, prepare_environment, run_section
+
+    prepare_environment(parameters.get("data_cut"))  # before any thread: the kernels inherit it
+    tasks = []
+    for notebook in notebooks:
+        params = dict(parameters)
+        if extra and notebook.is_file():
+            names = notebook_parameters(nbformat.read(str(notebook), as_version=4))
+            params.update({k: v for k, v in extra.items() if k in names and v not in (None, "")})
+        tasks.append((notebook, Path(output_dir) / f"{notebook.stem}.html", params))
+
+    def run(task):
+        notebook, html, params = task
+        try:
+            out = run_section(notebook, html, params)
+        except ReportError as exc:
+            return notebook, None, str(exc)
+        if echo is not None:
+            print(f"wrote {out}", file=echo, flush=True)
+        return notebook, out, None
+
+    workers = jobs or default_jobs(len(tasks))
+    with ThreadPoolExecutor(max_workers=min(workers, len(tasks)), thread_name_prefix="section") as pool:
+        for notebook, out, error in pool.map(run, tasks):
+            if error is None:
+                result.written.append(out)
+            else:
+                result.failed[str(notebook)] = error
+    return result
+
+
+def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = None,
+          data_cut: str | None = None, settings: dict | None = None, extra: dict | None = None,
+          depends=(), jobs: int | None = None, stamp: str | Path | None = None,
+          echo=sys.stdout, warnings_to=sys.stderr) -> BuildResult:
+    """Validate ``data`` (rewriting ``stamp`` when it changed), run the out-of-date sections,
+    then write ``<output_dir>/index.html`` if it is out of date and every section succeeded.
+
+    ``settings`` (lang, decimals, suppress_below, ...) are notebook parameters, recorded in the
+    stamp too; ``depends`` are the prerequisites shared by every section (see :func:`is_stale`;
+    the stamp is added to them). Raises :class:`~lmlib.problems.InputError` for unusable input,
+    before any kernel starts.
+    """
+    from .common import display_path
+    from .stamp import validate
+
+    settings = dict(settings or {})
+    notebooks = [Path(nb) for nb in notebooks]
+    for notebook in notebooks:
+        if not notebook.is_file():
+            raise ReportError(f"{PROG}: error: {notebook}: notebook not found")
+    recorded = {**settings, **{k: v for k, v in (extra or {}).items() if v not in (None, "")}}
+    validate(data, codebook, data_cut, stamp, recorded, warnings_to=warnings_to)
+    depends = [*depends, *([stamp] if stamp else [])]
+    output_dir = Path(output_dir)
+    stale = stale_sections(notebooks, output_dir, depends)
+    parameters = {"data": data, "codebook": codebook or "", "data_cut": data_cut or "",
+                  "output_dir": display_path(output_dir), **settings}
+    result = run_sections(stale, output_dir, parameters, jobs=jobs, extra=extra, echo=echo)
+    index = output_dir / "index.html"
+    htmls = [output_dir / f"{nb.stem}.html" for nb in notebooks]
+    if result.ok and notebooks and (is_stale(index, [*htmls, *depends]) or index_links(index) != [h.name for h in htmls]):
+        from .index import build_index
+        from ..cohort import load_cohort
+
+        cohort = load_cohort(data or None, codebook or None, strict=True, data_cut=data_cut or None)
+        build_index(notebooks, cohort, index, settings.get("lang") or "en")
+        result.index_written = True
+        if echo is not None:
+            print(f"wrote {index}", file=echo, flush=True)
+    return result

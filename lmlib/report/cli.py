@@ -1,0 +1,151 @@
+"""``python -m lmlib.report``: the commands ``make report`` runs."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import PARAMETER_NAMES, PROG, ReportError
+from .index import build_index
+from .section import run_section
+from .stamp import validate
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage block
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _value(text: str):
+    """A ``-p name=value`` value: int, then float, else the string (as papermill's -p)."""
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _pairs(items) -> dict:
+    out = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ReportError(f"{PROG}: error: expected NAME=VALUE, not {item!r}")
+        out[name] = _value(value)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m lmlib.report", description="Build the HTML reports (see `make report`).")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def cohort_options(p):
+        p.add_argument("--codebook", default="", help="codebook file (default data/codebook.yaml)")
+        p.add_argument("--data-cut", default="", metavar="YYYY-MM-DD", help="data cut-off date")
+
+    p = sub.add_parser("validate", help="load DATA strictly; one message and exit 2 if it cannot be used")
+    p.add_argument("data", metavar="DATA", help="the cohort file (.csv, .xlsx or .sav)")
+    cohort_options(p)
+    p.add_argument("--stamp", default=None, metavar="FILE", help="rewrite FILE when the inputs changed")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE", help="a setting recorded in the stamp")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("section", help="execute a notebook and write its HTML report")
+    p.add_argument("notebook", metavar="NOTEBOOK")
+    p.add_argument("output", metavar="OUTPUT.html")
+    p.add_argument("--data", default=None, help="cohort file (default: the notebook's: synthetic)")
+    p.add_argument("--codebook", default=None)
+    p.add_argument("--data-cut", default=None, metavar="YYYY-MM-DD")
+    p.add_argument("--lang", default=None, choices=["en", "tr"])
+    p.add_argument("--decimals", default=None, type=int)
+    p.add_argument("--continuous-summary", default=None, metavar="VAR=mean_sd|median_iqr,...")
+    p.add_argument("--output-dir", default=None, help="folder for the notebook's own outputs (tables)")
+    p.add_argument("--suppress-below", default=None, type=int, metavar="K",
+                   help="small-cell rule: counts 1 to K-1 shown as <K (0: off)")
+    p.add_argument("-p", "--parameter", action="append", metavar="NAME=VALUE", help="any other parameter")
+    p.set_defaults(func=_cmd_section)
+
+    p = sub.add_parser("build", help="validate DATA, run the out-of-date sections in parallel, write the index")
+    p.add_argument("notebooks", metavar="NOTEBOOK", nargs="+")
+    p.add_argument("--output-dir", default="reports", help="folder of the reports (default reports)")
+    p.add_argument("--data", required=True, help="the cohort file (.csv, .xlsx or .sav)")
+    cohort_options(p)
+    p.add_argument("--stamp", default=None, metavar="FILE", help="the data stamp (see validate)")
+    p.add_argument("--lang", default="en", choices=["en", "tr"])
+    p.add_argument("--decimals", default="1", type=_value)
+    p.add_argument("--suppress-below", default="0", type=_value, metavar="K",
+                   help="small-cell rule: counts 1 to K-1 shown as <K (0: off)")
+    p.add_argument("--screening", default="", metavar="FILE",
+                   help="screening log, for the notebooks with a `screening` parameter")
+    p.add_argument("--jobs", default=0, type=int, metavar="N", help="sections at once (0: one per CPU)")
+    p.add_argument("--depends", nargs="*", default=[], metavar="FILE",
+                   help="files every report depends on: a newer one rebuilds them all (as in Make)")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("index", help="write the index page linking the section reports")
+    p.add_argument("output", metavar="OUTPUT.html")
+    p.add_argument("notebooks", metavar="NOTEBOOK", nargs="*")
+    p.add_argument("--data", default="", help="cohort file (default: the synthetic cohort)")
+    cohort_options(p)
+    p.add_argument("--lang", default="en", choices=["en", "tr"])
+    p.set_defaults(func=_cmd_index)
+    return parser
+
+
+def _cmd_validate(args) -> int:
+    validate(args.data, args.codebook or None, args.data_cut or None, args.stamp, _pairs(args.param),
+             warnings_to=sys.stderr)
+    return 0
+
+
+def _cmd_section(args) -> int:
+    parameters = {name: getattr(args, name) for name in PARAMETER_NAMES if getattr(args, name, None) is not None}
+    parameters.update(_pairs(args.parameter))
+    out = run_section(args.notebook, args.output, parameters)
+    print(f"wrote {out}")
+    return 0
+
+
+def _cmd_build(args) -> int:
+    from .build import build
+
+    if args.jobs < 0:
+        raise ReportError(f"{PROG}: error: --jobs must be 0 (one per CPU) or more, not {args.jobs}")
+    settings = {"lang": args.lang, "decimals": args.decimals, "suppress_below": args.suppress_below}
+    result = build(args.notebooks, args.output_dir, args.data, args.codebook or None, args.data_cut or None,
+                   settings=settings, extra={"screening": args.screening}, depends=args.depends,
+                   jobs=args.jobs or None, stamp=args.stamp)
+    for message in result.failed.values():
+        print(message, file=sys.stderr)
+    if result.failed:
+        print(f"{PROG}: error: {len(result.failed)} of the sections failed; the index was left as it was",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_index(args) -> int:
+    from ..cohort import load_cohort
+
+    cohort = load_cohort(args.data or None, args.codebook or None, strict=True, data_cut=args.data_cut or None)
+    print(f"wrote {build_index(args.notebooks, cohort, args.output, args.lang)}")
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run a command; returns the exit status (0 ok, 1 a report failed, 2 unusable input or usage)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ReportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - shown as one message, never a traceback
+        from ..problems import InputError
+
+        if isinstance(exc, InputError):
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            return 2
+        raise
