@@ -187,12 +187,16 @@ def prepare_environment(data_cut: str | None = None) -> None:
     """Set the environment the section kernels inherit, for reproducible output: figures dated
     by ``SOURCE_DATE_EPOCH`` (the data cut-off, :func:`~lmlib.report.common.source_date_epoch`),
     a fixed hash seed (set order), a fixed cell file name in warnings (ipykernel otherwise names
-    cells after a temporary folder and its process id), inline figures whatever ``MPLBACKEND``
-    the shell has; and build matplotlib's font cache before any kernel starts. The same for
-    every section of a build, so it is safe to call from several threads."""
+    cells after a temporary folder and its process id), one BLAS/OpenMP thread per kernel
+    unless the shell sets another number (sums in a fixed order, and parallel kernels do not
+    oversubscribe the CPUs), inline figures whatever ``MPLBACKEND`` the shell has; and build
+    matplotlib's font cache before any kernel starts. The same for every section of a build,
+    so it is safe to call from several threads."""
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(data_cut)
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ["IPYKERNEL_CELL_NAME"] = "<cell>"
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's frozen-modules note
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     _warm_font_cache()
