@@ -32,8 +32,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 QUARTILE_METHOD = "weibull"  # Hyndman & Fan type 6 = SPSS EXAMINE default (HAVERAGE)
 QUARTILES = (0.25, 0.5, 0.75)
@@ -65,6 +63,8 @@ def wilson_ci(count: int, nobs: int, alpha: float = 0.05) -> tuple[float, float]
     """
     if nobs <= 0:
         return (math.nan, math.nan)
+    from statsmodels.stats.proportion import proportion_confint  # scipy and statsmodels: only when used
+
     low, high = proportion_confint(int(count), int(nobs), alpha=alpha, method="wilson")
     return (100.0 * float(low), 100.0 * float(high))
 
@@ -173,6 +173,8 @@ def shapiro(ordered: np.ndarray) -> dict:
     if n > SHAPIRO_MAX_N:
         return shapiro_skipped(n)
     if n >= 3 and ordered[-1] > ordered[0]:
+        from scipy import stats
+
         result = stats.shapiro(ordered)
         return {"shapiro_w": float(result.statistic), "shapiro_p": float(result.pvalue), "shapiro_note": None}
     return {"shapiro_w": math.nan, "shapiro_p": math.nan, "shapiro_note": None}

@@ -33,7 +33,7 @@ from .common import (
     KERNEL_NAME, PARAMETER_NAMES, PROG, TEMPLATE, TEMPLATES_DIR, ReportError, display_path, is_synthetic_input,
     parse_data_cut, section_title, sha256_file, source_date_epoch,
 )
-from .index import build_index, index_html
+from .index import build_index, index_html, index_page
 from .section import (
     clean_executed, fix_styler_ids, notebook_parameters, prepare_environment, run_section, to_html,
 )
@@ -41,7 +41,7 @@ from .stamp import remove_stale_temporaries, stamp_text, validate
 
 __all__ = [
     "BuildResult", "KERNEL_NAME", "PARAMETER_NAMES", "PROG", "ReportError", "TEMPLATE", "TEMPLATES_DIR", "build",
-    "build_index", "clean_executed", "default_jobs", "display_path", "fix_styler_ids", "index_html", "index_links",
+    "build_index", "clean_executed", "default_jobs", "display_path", "fix_styler_ids", "index_html", "index_links", "index_page",
     "is_stale", "is_synthetic_input", "notebook_parameters", "parse_data_cut", "prepare_environment",
     "remove_stale_temporaries", "run_section", "run_sections", "section_title", "sha256_file", "source_date_epoch",
     "stale_sections", "stamp_text", "to_html", "validate",

@@ -3,12 +3,14 @@ sections side by side, then write the index.
 
 One process instead of one per section saves starting Python, papermill and nbconvert for each
 section; the sections run in threads (each thread drives its own kernel, a separate process, so
-the notebooks really run in parallel), at most ``jobs`` at a time (default: one per CPU).
+the notebooks really run in parallel), at most ``jobs`` at a time (default: one per CPU), the
+longest first. The index, which needs only the notebooks' titles and the cohort, is made in
+another thread meanwhile and written once every section has succeeded.
 
 What is out of date follows Make's rule: a section's HTML is rebuilt when it is missing or older
 than its notebook or any shared prerequisite (``depends``: the data stamp, the codebook, the
-lmlib sources, the environment); the index when it is missing or older than a section's HTML or
-a shared prerequisite. A section that fails does not stop the others; the index is then left
+lmlib sources, the environment); the index when a section is rebuilt, or it is missing, older
+than a section's HTML, a notebook or a shared prerequisite, or lists other sections. A section that fails does not stop the others; the index is then left
 as it was and the exit status is 1.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import re
 import sys
 
+from ..atomic import write_text
 from .common import PROG, ReportError
 
 
@@ -101,13 +104,18 @@ def run_sections(notebooks, output_dir: str | Path, parameters: dict, jobs: int 
     from .section import notebook_parameters, prepare_environment, run_section
 
     prepare_environment(parameters.get("data_cut"))  # before any thread: the kernels inherit it
-    tasks = []
+    tasks, weights = [], {}
     for notebook in notebooks:
         params = dict(parameters)
-        if extra and notebook.is_file():
-            names = notebook_parameters(nbformat.read(str(notebook), as_version=4))
+        nb = nbformat.read(str(notebook), as_version=4) if notebook.is_file() else None
+        if extra and nb is not None:
+            names = notebook_parameters(nb)
             params.update({k: v for k, v in extra.items() if k in names and v not in (None, "")})
+        weights[notebook] = sum(cell.cell_type == "code" for cell in nb.cells) if nb is not None else 0
         tasks.append((notebook, Path(output_dir) / f"{notebook.stem}.html", params))
+    # the longest first (a section's code cells as the proxy of its run time): with fewer
+    # workers than sections, the short ones fill in at the end instead of the long one alone
+    tasks.sort(key=lambda task: -weights[task[0]])
 
     def run(task):
         notebook, html, params = task
@@ -121,11 +129,13 @@ def run_sections(notebooks, output_dir: str | Path, parameters: dict, jobs: int 
 
     workers = jobs or default_jobs(len(tasks))
     with ThreadPoolExecutor(max_workers=min(workers, len(tasks)), thread_name_prefix="section") as pool:
-        for notebook, out, error in pool.map(run, tasks):
-            if error is None:
-                result.written.append(out)
-            else:
-                result.failed[str(notebook)] = error
+        outcomes = {notebook: (out, error) for notebook, out, error in pool.map(run, tasks)}
+    for notebook in notebooks:  # in the order given
+        out, error = outcomes[notebook]
+        if error is None:
+            result.written.append(out)
+        else:
+            result.failed[str(notebook)] = error
     return result
 
 
@@ -156,16 +166,25 @@ def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = N
     stale = stale_sections(notebooks, output_dir, depends)
     parameters = {"data": data, "codebook": codebook or "", "data_cut": data_cut or "",
                   "output_dir": display_path(output_dir), **settings}
-    result = run_sections(stale, output_dir, parameters, jobs=jobs, extra=extra, echo=echo)
     index = output_dir / "index.html"
     htmls = [output_dir / f"{nb.stem}.html" for nb in notebooks]
-    if result.ok and notebooks and (is_stale(index, [*htmls, *depends]) or index_links(index) != [h.name for h in htmls]):
-        from .index import build_index
-        from ..cohort import load_cohort
-
-        cohort = load_cohort(data or None, codebook or None, strict=True, data_cut=data_cut or None)
-        build_index(notebooks, cohort, index, settings.get("lang") or "en")
-        result.index_written = True
-        if echo is not None:
-            print(f"wrote {index}", file=echo, flush=True)
+    index_needed = bool(notebooks) and (bool(stale) or is_stale(index, [*htmls, *notebooks, *depends])
+                                        or index_links(index) != [h.name for h in htmls])
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index") as side:
+        # the index needs only the notebooks' titles and the cohort: made while the sections run
+        page = side.submit(_index_page, notebooks, data, codebook, data_cut, settings) if index_needed else None
+        result = run_sections(stale, output_dir, parameters, jobs=jobs, extra=extra, echo=echo)
+        if page is not None and result.ok:
+            write_text(index, page.result())
+            result.index_written = True
+            if echo is not None:
+                print(f"wrote {index}", file=echo, flush=True)
     return result
+
+
+def _index_page(notebooks, data, codebook, data_cut, settings) -> str:
+    from ..cohort import load_cohort
+    from .index import index_page
+
+    cohort = load_cohort(data or None, codebook or None, strict=True, data_cut=data_cut or None)
+    return index_page(notebooks, cohort, settings.get("lang") or "en")

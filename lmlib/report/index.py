@@ -67,6 +67,18 @@ def index_html(sections, provenance: dict, lang: str = "en") -> str:
     return "\n".join(out)
 
 
+def index_page(sections, cohort, lang: str = "en") -> str:
+    """The index page's HTML (see :func:`build_index` for the arguments)."""
+    entries = []
+    for section in sections:
+        if isinstance(section, (tuple, list)):
+            entries.append((str(section[0]), str(section[1])))
+        else:
+            entries.append((section_title(section), f"{Path(section).stem}.html"))
+    provenance = cohort.provenance() if hasattr(cohort, "provenance") else dict(cohort)
+    return index_html(entries, provenance, lang)
+
+
 def build_index(sections, cohort, output: str | Path, lang: str = "en") -> Path:
     """Write the index page (atomically) linking the section reports.
 
@@ -77,12 +89,5 @@ def build_index(sections, cohort, output: str | Path, lang: str = "en") -> Path:
     cohort : a :class:`~lmlib.cohort.Cohort` or its ``provenance()`` dict.
     output : the index file, e.g. ``reports/index.html``.
     """
-    entries = []
-    for section in sections:
-        if isinstance(section, (tuple, list)):
-            entries.append((str(section[0]), str(section[1])))
-        else:
-            entries.append((section_title(section), f"{Path(section).stem}.html"))
-    provenance = cohort.provenance() if hasattr(cohort, "provenance") else dict(cohort)
-    write_text(output, index_html(entries, provenance, lang))
+    write_text(output, index_page(sections, cohort, lang))
     return Path(output)
