@@ -160,3 +160,30 @@ def test_a_negative_jobs_count_is_refused(tmp_path):
     result = run_build(tmp_path, [nb], jobs=-1)
     assert result.returncode == 1
     assert "--jobs must be 0 (one per CPU) or more" in result.stderr
+
+
+# ------------------------------------------------------------------------------ what is imported
+
+HEAVY = ("pandas", "numpy", "scipy", "matplotlib", "statsmodels", "lifelines", "papermill", "nbconvert",
+         "nbformat", "pyarrow", "seaborn")
+
+
+def loaded_heavy(code: str) -> list[str]:
+    probe = f"import sys\n{code}\nprint(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    return eval(out.stdout)  # noqa: S307 - our own printed list
+
+
+def test_import_lmlib_and_lmlib_report_load_no_heavy_library():
+    assert loaded_heavy("import lmlib, lmlib.report, lmlib.report.cli") == []
+
+
+def test_a_build_with_nothing_out_of_date_loads_no_heavy_library_and_starts_no_kernel(tmp_path):
+    nb = make_notebook(tmp_path / "01_a.ipynb")
+    out = tmp_path / "out"
+    first = run_build(tmp_path, [nb], jobs=1)
+    assert first.returncode == 0, first.stderr
+    code = (f"from lmlib.report.cli import main\n"
+            f"assert main(['build', {str(nb)!r}, '--output-dir', {str(out)!r}, '--data', "
+            f"{str(config.SYNTHETIC_COHORT)!r}, '--data-cut', '2018-12-31', '--stamp', {str(out / '.data')!r}]) == 0")
+    assert loaded_heavy(code) == []
