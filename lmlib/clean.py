@@ -76,6 +76,10 @@ def clean_table(
             if kinds:  # never the values: only what they look like
                 log.add(None, entry["input"], None, "a column without direct identifiers: it looks like direct "
                         f"identifiers ({kinds}); dropped", "identifier_column", severity="warning")
+            elif table == "cohort" and str(entry["input"]).strip() in codebook.derived_names:
+                # e.g. a registry file in the cleaned schema (lmlib.scale's Parquet parts)
+                log.add(None, entry["input"], None, "only the columns it is derived from (it is computed from "
+                        "them; the values given here are not used)", "derived_column", severity="warning")
             else:
                 log.add(None, entry["input"], None, "a column the codebook knows (it is left out of the analysis)",
                         "unknown_column", severity="warning")

@@ -125,6 +125,12 @@ class Codebook:
     def derived(self) -> list[dict]:
         return list(self.spec.get("derived", []))
 
+    @property
+    def derived_names(self) -> set[str]:
+        """Columns :mod:`lmlib.derive` computes (the derived variables and the nerve groups)."""
+        groups = self.cranial_nerves.get("groups", [])
+        return {d["name"] for d in self.derived} | {g["name"] for g in groups}
+
     def yes_no(self, var: Variable) -> tuple[set[str], set[str]]:
         """Matching keys meaning True and False for a boolean variable."""
         sets = self.spec.get("synonym_sets", {})

@@ -87,7 +87,8 @@ def load_cohort(
     strict: bool = True,
     data_cut: str | pd.Timestamp | None = None,
 ) -> Cohort:
-    """Read and clean a cohort file (CSV, .xlsx or .sav); the file is never modified.
+    """Read and clean a cohort file (CSV, .xlsx, .sav, .parquet, or a folder of .parquet
+    parts); the input is never modified.
 
     Parameters
     ----------
@@ -106,7 +107,7 @@ def load_cohort(
     if not isinstance(codebook, Codebook):
         codebook = load_codebook(codebook)
     cut = None if data_cut in (None, "") else pd.Timestamp(data_cut)
-    digest = sha256_of(path) if path.is_file() else ""
+    digest = sha256_of(path) if path.exists() else ""
     raw = read_table(path, header_keys=codebook.header_targets.keys())
     result: CleanResult = clean_table(raw, codebook, data_cut=cut)
     if strict and len(result.errors):

@@ -1,31 +1,34 @@
-"""Read a cohort file as the user gave it: CSV, Excel (.xlsx) or SPSS (.sav), by extension.
+"""Read a cohort file as the user gave it: CSV, Excel (.xlsx), SPSS (.sav) or Parquet, by
+extension; or a folder of Parquet parts (a registry export), read as one table.
 
-Cells come back as they were written (strings from CSV, numbers and dates from Excel and SPSS,
-SPSS value labels applied); interpreting them is :mod:`lmlib.clean`'s job. The file is only
+Cells come back as they were written (strings from CSV, numbers and dates from Excel, SPSS and
+Parquet, SPSS value labels applied); interpreting them is :mod:`lmlib.clean`'s job. The file is only
 ever opened for reading. Every failure is an :class:`~lmlib.problems.InputError` whose message
 names the file and says what was expected.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-import hashlib
 from pathlib import Path
 from typing import Collection
 
 import pandas as pd
 
+from .hashing import parquet_parts, sha256_of
 from .normalize import match_key
 from .problems import InputError
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1254")  # UTF-8 with or without BOM, then Turkish Windows
-SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel", ".sav": "spss"}
+SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel", ".sav": "spss",
+            ".parquet": "parquet"}
 HEADER_SEARCH_ROWS = 20  # title rows above the header that an Excel export may carry
 
 
 @dataclass(frozen=True)
 class RawTable:
     """A table as read. ``frame``'s index holds the row numbers a user sees: spreadsheet rows
-    (the header row is ``frame.index[0] - 1``) for CSV and Excel, case numbers for SPSS."""
+    (the header row is ``frame.index[0] - 1``) for CSV and Excel, case numbers for SPSS,
+    record numbers (from 1, across the parts of a folder) for Parquet."""
 
     frame: pd.DataFrame
     source: Path
@@ -37,21 +40,12 @@ class RawTable:
         return self.source.name
 
 
-def sha256_of(path: str | Path) -> str:
-    """SHA-256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_table(path: str | Path, header_keys: Collection[str] = ()) -> RawTable:
     """Read ``path`` by its extension.
 
     Parameters
     ----------
-    path : the input file; never modified.
+    path : the input file, or a folder of ``.parquet`` parts; never modified.
     header_keys : matching keys of known column headers (``Codebook.header_targets``). In an
         Excel sheet the header is the first of the top rows holding at least two of them,
         so title rows above the header are skipped.
@@ -60,7 +54,11 @@ def read_table(path: str | Path, header_keys: Collection[str] = ()) -> RawTable:
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if path.is_dir():
-        raise InputError(f"{path}: is a folder; expected a .csv, .xlsx or .sav file")
+        parts = parquet_parts(path)
+        if not parts:
+            raise InputError(f"{path}: is a folder without .parquet files; expected a .csv, .xlsx, .sav or "
+                             ".parquet file, or a folder of .parquet parts")
+        return _read_parquet(path, parts)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         expected = ", ".join(sorted(SUFFIXES))
@@ -68,6 +66,8 @@ def read_table(path: str | Path, header_keys: Collection[str] = ()) -> RawTable:
         raise InputError(f"{path}: unsupported file type '{path.suffix}'{hint}; expected one of {expected}")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty; expected a header row and one row per patient")
+    if kind == "parquet":
+        return _read_parquet(path, [path])
     reader = {"csv": _read_csv, "excel": _read_excel, "spss": _read_spss}[kind]
     table = reader(path, header_keys)
     if table.frame.shape[1] == 0 or table.frame.empty:
@@ -146,3 +146,35 @@ def _read_spss(path: Path, header_keys) -> RawTable:
     frame = frame.astype(object).where(frame.notna(), None)
     frame.index = pd.RangeIndex(1, 1 + len(frame))
     return RawTable(frame, path, "spss", None)
+
+
+def _read_parquet(path: Path, parts: list[Path]) -> RawTable:
+    """One Parquet file, or the parts of a folder in name order (same columns in each)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = []
+    for part in parts:
+        try:
+            tables.append(pq.read_table(part))
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(f"{part}: cannot be read as a Parquet file ({type(exc).__name__}: {exc})") from None
+    first = tables[0].schema.names
+    for part, table in zip(parts, tables):
+        if table.schema.names != first:
+            raise InputError(f"{part}: its columns differ from those of {parts[0].name}; expected the same "
+                             f"columns in every part of {path}")
+    try:
+        table = pa.concat_tables(tables, promote_options="permissive")
+    except pa.ArrowException as exc:
+        raise InputError(f"{path}: the parts' column types do not agree ({exc}); expected one schema") from None
+    if table.num_rows == 0 or table.num_columns == 0:
+        raise InputError(f"{path}: no data rows; expected one row per patient")
+    frame = table.to_pandas(date_as_object=False)
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype(object)
+    frame.columns = [str(c) for c in frame.columns]
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame.index = pd.RangeIndex(1, 1 + len(frame))
+    return RawTable(frame, path, "parquet", None)

@@ -187,3 +187,24 @@ def test_a_build_with_nothing_out_of_date_loads_no_heavy_library_and_starts_no_k
             f"assert main(['build', {str(nb)!r}, '--output-dir', {str(out)!r}, '--data', "
             f"{str(config.SYNTHETIC_COHORT)!r}, '--data-cut', '2018-12-31', '--stamp', {str(out / '.data')!r}]) == 0")
     assert loaded_heavy(code) == []
+
+
+@pytest.mark.slow
+def test_a_folder_of_parquet_parts_builds_like_a_file_and_its_digest_is_in_the_stamp(tmp_path):
+    from lmlib import scale
+    from lmlib.hashing import sha256_of
+
+    registry = tmp_path / "registry"
+    scale.write_parquet_parts(scale.generate_large(300, seed=5), registry, 3)
+    nb = make_notebook(tmp_path / "01_a.ipynb")
+    env = {**os.environ, "LMTEST_CLOCKS": str(tmp_path)}
+    command = [sys.executable, "-m", "lmlib.report", "build", str(nb), "--output-dir", str(tmp_path / "out"),
+               "--data", str(registry), "--data-cut", "2019-12-31", "--stamp", str(tmp_path / "out" / ".data")]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "derived from" in result.stderr  # the recomputed columns are named, as warnings
+    assert f"data_sha256={sha256_of(registry)}" in (tmp_path / "out" / ".data").read_text(encoding="utf-8")
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<td>registry</td>" in index and "<td>300</td>" in index
+    page = (tmp_path / "out" / "01_a.html").read_text(encoding="utf-8")
+    assert "Cohort registry</b>: 300 patients" in page

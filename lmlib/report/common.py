@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
 import re
 
 from .. import config
+from ..hashing import sha256_file, sha256_of  # noqa: F401 - re-exported
 
 PROG = "lmlib"
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -27,14 +27,6 @@ STYLER_TABLE = re.compile(r'<table id="T_([0-9a-f]{5})"')  # pandas Styler: T_ +
 
 class ReportError(Exception):
     """A report cannot be built; the message says why (printed without a traceback)."""
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def display_path(path: str | Path) -> str:

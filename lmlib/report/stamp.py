@@ -6,13 +6,13 @@ from pathlib import Path
 
 from .. import config
 from ..atomic import write_text
-from .common import PROG, sha256_file, parse_data_cut
+from .common import PROG, parse_data_cut, sha256_file, sha256_of
 
 
 def stamp_text(data: str, codebook: str | None, data_cut: str | None, params: dict | None = None) -> str:
     """What the data stamp records: the data path, its SHA-256, the codebook's, the settings."""
     codebook_path = Path(codebook) if codebook else config.CODEBOOK
-    lines = [f"data={data}", f"data_sha256={sha256_file(Path(data))}",
+    lines = [f"data={data}", f"data_sha256={sha256_of(Path(data))}",
              f"codebook={codebook or ''}", f"codebook_sha256={sha256_file(codebook_path)}",
              f"data_cut={data_cut or ''}"]
     lines += [f"{k}={v}" for k, v in sorted((params or {}).items())]
@@ -58,7 +58,7 @@ def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str
 
         raise InputError(f"{codebook}: codebook not found")
     text = None
-    if stamp is not None and Path(data).is_file() and (not codebook or Path(codebook).is_file()):
+    if stamp is not None and Path(data).exists() and (not codebook or Path(codebook).is_file()):
         text = stamp_text(data, codebook and str(codebook), data_cut, params)
         if Path(stamp).is_file() and Path(stamp).read_text(encoding="utf-8") == text:
             remove_stale_temporaries(Path(stamp).parent, config.PROCESSED_DIR)
