@@ -134,3 +134,50 @@ def test_cox_uses_complete_cases_and_does_not_modify_input():
     res = cox_model(df, "days", "dead", ["age"])
     assert res.n == len(df) - 2
     pd.testing.assert_frame_equal(df, before)
+
+
+# ------------------------------------------------------------------------------ Schoenfeld residuals
+
+@pytest.mark.parametrize("n, covariates, weighted", [
+    (32, ["treatment"], False), (32, ["primary_site", "age"], False), (3000, ["treatment", "age"], False),
+    (3000, ["primary_site"], True),
+])
+def test_vectorised_scaled_schoenfeld_residuals_equal_lifelines_own(n, covariates, weighted):
+    import warnings
+
+    from lifelines import CoxPHFitter
+
+    from lmlib import scale
+    from lmlib.cohort import load_cohort
+    from lmlib.survival.compare import cox_design
+    from lmlib.survival.data import survival_frame
+    from lmlib.survival.schoenfeld import scaled_schoenfeld
+
+    data = load_cohort(None).data if n == 32 else scale.generate_large(n, seed=7)
+    surv = survival_frame(data, "survival_days", "death")
+    frame = pd.concat([surv[["duration", "event"]], cox_design(data.loc[surv.index], covariates)], axis=1).dropna()
+    frame["event"] = frame["event"].astype(int)
+    if weighted:  # integer frequency weights, many tied times
+        frame["w"] = np.random.default_rng(1).integers(1, 4, len(frame)).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitter = CoxPHFitter().fit(frame, "duration", "event", weights_col="w" if weighted else None)
+        expected = fitter.compute_residuals(frame, kind="scaled_schoenfeld")
+    got = scaled_schoenfeld(fitter, frame)
+    assert list(got.index) == list(expected.index) and list(got.columns) == list(expected.columns)
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_the_cox_ph_test_equals_lifelines_proportional_hazard_test_on_its_own_residuals():
+    from lifelines.statistics import proportional_hazard_test
+
+    from lmlib.cohort import load_cohort
+    from lmlib.survival.compare import cox_model
+
+    result = cox_model(load_cohort(None).data, "survival_days", "death", ["primary_site"])
+    fit_df = result.design.drop(columns="weight")
+    expected = proportional_hazard_test(result.fitter, fit_df, time_transform="rank").summary
+    expected = expected.reindex(result.ph_test.index)
+    assert expected.notna().all().all()
+    np.testing.assert_allclose(result.ph_test["chi2"].to_numpy(), expected["test_statistic"].to_numpy(), rtol=1e-10)
+    np.testing.assert_allclose(result.ph_test["p"].to_numpy(), expected["p"].to_numpy(), rtol=1e-10)

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy.stats import chi2 as chi2_dist
 
 from .data import split_groups, survival_frame
+from .schoenfeld import scaled_schoenfeld
 
 EPV_THRESHOLD = 10.0  # events per variable below which a Cox model is exploratory (Peduzzi et al. 1995)
 
@@ -133,7 +134,8 @@ class CoxResult:
 
     ``hazard_ratios``: DataFrame by term with ``hr``, ``lower``, ``upper`` (95% Wald CI, or
     1 − alpha), ``p``, ``coef``, ``se``. ``ph_test``: Grambsch–Therneau test of proportional
-    hazards by term (``chi2``, ``p``; lifelines' ``proportional_hazard_test``).
+    hazards by term (``chi2``, ``p``; lifelines' ``proportional_hazard_test`` on the scaled
+    Schoenfeld residuals of :mod:`lmlib.survival.schoenfeld`).
     ``events_per_variable`` = events / number of coefficients; ``exploratory`` is True when
     it is below the threshold (10 by default): the model should be reported as exploratory.
     """
@@ -218,7 +220,9 @@ def cox_model(
         "se": summ["se(coef)"],
     })
     hr.index.name = "term"
-    ph = proportional_hazard_test(fitter, fit_df, time_transform=time_transform).summary
+    residuals = scaled_schoenfeld(fitter, fit_df)  # lifelines' own are row by row: hours at 1e6
+    ph = proportional_hazard_test(fitter, fit_df, time_transform=time_transform,
+                                  precomputed_residuals=residuals).summary
     ph = pd.DataFrame({"chi2": ph["test_statistic"], "p": ph["p"]}).reindex(terms)
     ph.index.name = "term"
     events = int(round((design["event"] * design["weight"]).sum()))

@@ -40,6 +40,18 @@ def as_text(value) -> str | None:
     return text or None
 
 
+def as_texts(values: pd.Series) -> pd.Series:
+    """:func:`as_text` of every cell (same index). Typed columns (numbers, booleans,
+    categories) are converted once per distinct value, so a registry's million rows cost what
+    their few distinct values do; object columns, which may mix ``1`` and ``True`` (equal as
+    keys, different as text), cell by cell."""
+    if values.dtype == object:
+        return values.map(as_text)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([as_text(u) for u in uniques] + [None], dtype=object)  # code -1 (missing) -> None
+    return pd.Series(table[codes], index=values.index, name=values.name, dtype=object)
+
+
 def event_indicator(values, event_value=None) -> pd.Series:
     """Code an event column as a nullable boolean Series (True = event, False = censored).
 
@@ -62,26 +74,27 @@ def event_indicator(values, event_value=None) -> pd.Series:
         When ``event_value`` is None and a cell is not one of the recognised codes.
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values)
-    text = s.map(as_text)
+    text = as_texts(s)
     if event_value is not None:
         target = as_text(event_value)
         if target is None:
             raise InputError("the event value is blank")
-        out = text.map(lambda t: None if t is None else t == target)
-        return out.astype("boolean")
-    lowered = text.map(lambda t: None if t is None else t.lower())
-    unknown = sorted({t for t in lowered.dropna() if t not in EVENT_TEXT | CENSORED_TEXT})
+        return text.eq(target).astype("boolean").mask(text.isna())
+    lowered = text.str.lower()
+    unknown = sorted(set(lowered.dropna().unique()) - (EVENT_TEXT | CENSORED_TEXT))
     if unknown:
         shown = ", ".join(repr(u) for u in unknown[:5])
         raise InputError(
             f"event column '{s.name}' has values other than 1/true/yes (event) and 0/false/no "
             f"(censored): {shown}; say which value is the event (event_value / --event-value)"
         )
-    return lowered.map(lambda t: None if t is None else t in EVENT_TEXT).astype("boolean")
+    return lowered.isin(EVENT_TEXT).astype("boolean").mask(lowered.isna())
 
 
 def _numeric(series: pd.Series, what: str) -> pd.Series:
-    text = series.map(as_text)
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return pd.to_numeric(series).astype(float)  # numbers already: as_text would give them back
+    text = as_texts(series)
     num = pd.to_numeric(text, errors="coerce")
     bad = text.notna() & num.isna()
     if bad.any():
@@ -131,7 +144,7 @@ def survival_frame(
     out["weight"] = _numeric(data[weights_col], "weights") if weights_col else 1.0
     if group_col:
         groups = data[group_col]
-        blank = groups.map(as_text).isna()
+        blank = as_texts(groups).isna()
         out["group"] = groups.where(~blank)
     out = out.dropna()
     if not np.isfinite(out["duration"]).all() or (out["duration"] < 0).any():
