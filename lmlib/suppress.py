@@ -188,8 +188,9 @@ def mark(reason: str, k: int) -> str:
     return f"<{k}" if reason == "primary" else SECONDARY_MARK
 
 
-def count_text(n, k, digits: str = "g") -> str:
-    """A count as text, "<k" when it is from 1 to k − 1 and suppression is on (k >= 2)."""
+def count_text(n, k, digits: str = ".12g") -> str:
+    """A count as text, "<k" when it is from 1 to k − 1 and suppression is on (k >= 2); whole
+    numbers in full ("1000000", never "1e+06"), weighted counts with their decimals."""
     if active(k) and is_small(n, int(k)):
         return f"<{int(k)}"
     if n is None or n is pd.NA or (isinstance(n, float) and math.isnan(n)):

@@ -88,7 +88,7 @@ def plot_km(
         steps = km_steps(sub["duration"], sub["event"], sub["weight"])
         x = np.concatenate(([0.0], steps["time"].to_numpy()))
         y = np.concatenate(([1.0], steps["survival"].to_numpy()))
-        label = f"{key} (n={sub['weight'].sum():g})" if group_col else None
+        label = f"{key} (n={sub['weight'].sum():.12g})" if group_col else None
         ax.step(x, y, where="post", color=color, label=label, lw=1.6)
         if ci and len(steps):
             band = pointwise_band(steps, ci_transform, alpha)
@@ -120,7 +120,7 @@ def plot_km(
         table_ax.set_ylim(len(rows) - 0.5, -0.5)
         for y_pos, (key, r) in enumerate(rows):
             for tick, value in zip(ticks, tables[key][r].to_numpy()):
-                table_ax.text(tick, y_pos, f"{value:g}", ha="center", va="center", fontsize=8)
+                table_ax.text(tick, y_pos, f"{value:.12g}", ha="center", va="center", fontsize=8)
         labels = [(f"{key}: " if group_col else "") + ROW_LABELS.get(r, r) for key, r in rows]
         table_ax.set_yticks(range(len(rows)), labels, fontsize=8)
         table_ax.tick_params(axis="y", length=0, pad=12)

@@ -272,3 +272,18 @@ def test_the_docx_is_byte_identical_whatever_the_clock_says(table1, monkeypatch)
     assert export.to_docx_bytes(table1) == first
     with zipfile.ZipFile(io.BytesIO(first)) as docx:
         assert {info.date_time for info in docx.infolist()} == {export.ZIP_TIME}
+
+
+def test_registry_sized_counts_are_written_in_full_never_in_exponent_notation():
+    from lmlib.suppress import count_text
+    from lmlib.survival.formatting import format_summary
+
+    assert count_text(1_000_000.0, 0) == "1000000"
+    assert count_text(12_345_678, 5) == "12345678"
+    assert count_text(2.5, 0) == "2.5"  # a weighted count keeps its decimals
+    from lmlib.survival import survival_summary
+
+    data = load_cohort(None).data.assign(w=31_250.0)  # 32 patients standing for 1e6
+    summary = survival_summary(data, "survival_days", "death", weights_col="w")
+    shown = format_summary(summary).loc["Overall"]
+    assert (shown["n"], shown["events"]) == ("1000000", "812500")  # 26 deaths x 31250

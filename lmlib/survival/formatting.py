@@ -42,8 +42,8 @@ def format_summary(summary: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     for key, r in summary.iterrows():
         median = fmt_time(r["median"], digits) if not r["median_reached"] else fmt_number(r["median"], digits)
         rows[key] = {
-            "n": f"{r['n']:g}",
-            "events": f"{r['events']:g}",
+            "n": f"{r['n']:.12g}",
+            "events": f"{r['events']:.12g}",
             "median": median,
             "SE (SPSS)": fmt_number(r["median_se_spss"], digits),
             "95% CI (SPSS)": fmt_interval(r["median_lower_spss"], r["median_upper_spss"], digits, reachable=False),
