@@ -56,15 +56,10 @@ TEXT_SUFFIXES = {".html", ".ipynb", ".csv", ".tex", ".json", ".md", ".txt", ".sv
 # ------------------------------------------------------------------------------ helpers
 
 def clean_outputs(repo: Path) -> None:
-    """Delete reports/ and the outputs in data/processed/ (its .gitkeep and README.md stay)."""
-    shutil.rmtree(repo / "reports", ignore_errors=True)
-    processed = repo / "data" / "processed"
-    for path in processed.iterdir() if processed.is_dir() else []:
-        if path.name not in (".gitkeep", "README.md"):
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+    """`make clean` in ``repo``: reports/ and the outputs in data/processed/ go (its .gitkeep and
+    README.md stay), and the caches."""
+    subprocess.run(["make", "--no-print-directory", "-s", "clean"], cwd=repo, env=make_env(), check=True,
+                   capture_output=True, timeout=120)
 
 
 def build(repo: Path, tmpdir: Path, settings: dict) -> tuple[dict[str, str], float]:

@@ -147,15 +147,9 @@ def make_report_command(venv: Path, sections: list[str]) -> list[str]:
 
 
 def _empty_outputs(project: Path) -> None:
-    """Empty the copy's reports/ and data/processed/ (as `make clean`, caches kept)."""
-    shutil.rmtree(project / "reports", ignore_errors=True)
-    processed = project / "data" / "processed"
-    for path in processed.iterdir() if processed.is_dir() else []:
-        if path.name not in (".gitkeep", "README.md"):
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+    """`make clean` in the copy: reports/, data/processed/'s outputs and the caches go."""
+    subprocess.run(["make", "--no-print-directory", "-s", "clean"], cwd=project, env=make_env(), check=True,
+                   capture_output=True)
 
 
 def _output_times(project: Path) -> dict[str, int]:
