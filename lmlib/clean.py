@@ -163,9 +163,12 @@ def _hide_identifier_values(log: ProblemLog) -> None:
     log.items[:] = [replace(p, value=identifiers.masked(p.value)) if p.value is not None else p for p in log.items]
 
 
+UNUSED_COLUMN = "not used (unknown column)"  # ``used_as`` of an input column that matched nothing
+
+
 def _describe_target(target) -> str:
     if target is None:
-        return "not used (unknown column)"
+        return UNUSED_COLUMN
     return ":".join(str(t) for t in target[1:])
 
 

@@ -78,6 +78,7 @@ def _add_clean(sub) -> None:
 
 def _cmd_clean(args) -> int:
     from .atomic import write_text
+    from .codebook import load_codebook
     from .cohort import load_cohort, write_processed
     from .problems import ValidationError
 
@@ -89,7 +90,7 @@ def _cmd_clean(args) -> int:
             from .problems import problems_frame
             write_text(args.problems, problems_frame(exc.problems).to_csv(index=False))
         return 1
-    target = write_processed(cohort, args.out)
+    target = write_processed(cohort, args.out, codebook=load_codebook(args.codebook or None))
     if args.problems:
         write_text(args.problems, cohort.problems.to_csv(index=False))
     warnings = len(cohort.problems) - len(cohort.errors)

@@ -6,16 +6,15 @@ the bundled synthetic cohort take exactly the same path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from . import config
-from .atomic import atomic_path, write_text
 from .clean import CleanResult, clean_table
 from .codebook import Codebook, load_codebook
 from .problems import Problem, ValidationError
+from .processed import read_processed, write_processed  # noqa: F401 - write_processed re-exported
 from .read import read_table, sha256_of
 
 SYNTHETIC_MARK = "synthetic"
@@ -86,6 +85,7 @@ def load_cohort(
     *,
     strict: bool = True,
     data_cut: str | pd.Timestamp | None = None,
+    reuse_processed: bool = False,
 ) -> Cohort:
     """Read and clean a cohort file (CSV, .xlsx, .sav, .parquet, or a folder of .parquet
     parts); the input is never modified.
@@ -97,6 +97,10 @@ def load_cohort(
     strict : raise :class:`ValidationError` listing every error (default). When False the
         rows are kept, invalid cells become missing, and the problems are in ``.problems``.
     data_cut : data cut-off date (yyyy-mm-dd); dates after it are errors.
+    reuse_processed : (strict only) take the cleaned cohort from ``data/processed/`` when it was
+        written from this very input, codebook, data cut and lmlib (see :mod:`lmlib.processed`)
+        instead of cleaning the input again; the report's sections do, after the build's
+        validation wrote it.
 
     Raises
     ------
@@ -108,6 +112,10 @@ def load_cohort(
         codebook = load_codebook(codebook)
     cut = None if data_cut in (None, "") else pd.Timestamp(data_cut)
     digest = sha256_of(path) if path.exists() else ""
+    if reuse_processed and strict and digest:
+        reused = read_processed(path, codebook, cut, digest)
+        if reused is not None:
+            return reused
     raw = read_table(path, header_keys=codebook.header_targets.keys())
     result: CleanResult = clean_table(raw, codebook, data_cut=cut)
     if strict and len(result.errors):
@@ -131,16 +139,3 @@ def _as_problems(frame: pd.DataFrame) -> list[Problem]:
         Problem(r.file, None if pd.isna(r.row) else int(r.row), r.column, r.value, r.expected, r.rule, r.severity)
         for r in frame.itertuples(index=False)
     ]
-
-
-def write_processed(cohort: Cohort, target: str | Path | None = None) -> Path:
-    """Write the cleaned cohort as Parquet (atomically) with a JSON side file of provenance
-    (input SHA-256, codebook SHA-256, n, data cut). Returns the Parquet path."""
-    target = Path(target or config.PROCESSED_DIR / "cohort.parquet")
-    meta = cohort.provenance()
-    with atomic_path(target) as tmp:
-        table = cohort.data.copy()
-        table.attrs = {}
-        table.to_parquet(tmp, index=True)
-    write_text(target.with_suffix(".json"), json.dumps(meta, indent=2, sort_keys=True) + "\n")
-    return target

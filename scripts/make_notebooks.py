@@ -40,7 +40,7 @@ from lmlib.codebook import load_codebook
 from lmlib.cohort import load_cohort, load_screening
 
 cb = load_codebook(codebook or None)
-cohort = load_cohort(data or None, cb, data_cut=data_cut or None)
+cohort = load_cohort(data or None, cb, data_cut=data_cut or None, reuse_processed=True)
 out = export.output_dir(output_dir)
 summary = tables.parse_summary(continuous_summary)
 parameters = dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang, decimals=decimals,

@@ -42,7 +42,7 @@ from lmlib.codebook import load_codebook
 from lmlib.cohort import load_cohort
 
 cb = load_codebook(codebook or None)
-cohort = load_cohort(data or None, cb, data_cut=data_cut or None)
+cohort = load_cohort(data or None, cb, data_cut=data_cut or None, reuse_processed=True)
 out = export.output_dir(output_dir)
 report = sr.build(cohort.data, cb, lang=lang, decimals=decimals, time_unit=time_unit, landmarks=landmarks,
                   group_by=group_by, risk_times=risk_times, suppress_below=suppress_below)

@@ -10,11 +10,15 @@ from .common import PROG, parse_data_cut, sha256_file, sha256_of
 
 
 def stamp_text(data: str, codebook: str | None, data_cut: str | None, params: dict | None = None) -> str:
-    """What the data stamp records: the data path, its SHA-256, the codebook's, the settings."""
+    """What the data stamp records: the data path, its SHA-256, the codebook's, the data cut,
+    the digest of lmlib's sources (a changed cleaning rule validates the input again and
+    rewrites ``data/processed``, which the sections then reuse) and the settings."""
+    from ..processed import lmlib_digest
+
     codebook_path = Path(codebook) if codebook else config.CODEBOOK
     lines = [f"data={data}", f"data_sha256={sha256_of(Path(data))}",
              f"codebook={codebook or ''}", f"codebook_sha256={sha256_file(codebook_path)}",
-             f"data_cut={data_cut or ''}"]
+             f"data_cut={data_cut or ''}", f"lmlib_sha256={lmlib_digest()}"]
     lines += [f"{k}={v}" for k, v in sorted((params or {}).items())]
     return "\n".join(lines) + "\n"
 
@@ -71,6 +75,7 @@ def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str
             check_k(params["suppress_below"])
         except ValueError as exc:
             raise InputError(f"SUPPRESS_BELOW: {exc}") from None
+    from ..codebook import load_codebook
     from ..cohort import load_cohort, write_processed
 
     cohort = load_cohort(data, codebook or None, strict=True, data_cut=data_cut or None)
@@ -78,7 +83,7 @@ def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str
         _print_warnings(cohort, warnings_to)
     if stamp is not None:  # a report build: keep the cleaned cohort (git-ignored) beside the reports
         remove_stale_temporaries(Path(stamp).parent, config.PROCESSED_DIR)
-        write_processed(cohort)
+        write_processed(cohort, codebook=load_codebook(codebook or None))
         write_text(stamp, text or stamp_text(data, codebook and str(codebook), data_cut, params))
     return True
 
