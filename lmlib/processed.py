@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import config
 from .atomic import atomic_path, write_text
+from .hashing import sha256_file
 
 REUSE_FORMAT = 1
 
@@ -72,8 +73,11 @@ def write_processed(cohort, target: str | Path | None = None, codebook=None) -> 
             and only_analysis_columns(cohort, codebook)
             and _identical(back, table) and _identical(_problems_frame(problems), cohort.problems)
             and _identical(_columns_frame(columns), cohort.columns)):
+        # the Parquet file's own digest: the two files are written one after the other, and a
+        # run killed between them must not pair this JSON with another cohort's rows
         meta["reuse"] = {"key": reuse_key(cohort.sha256, cohort.codebook_sha256, meta["data_cut"]),
-                         "index": index, "problems": problems, "columns": columns}
+                         "parquet_sha256": sha256_file(target), "index": index, "problems": problems,
+                         "columns": columns}
     write_text(target.with_suffix(".json"), json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return target
 
@@ -94,7 +98,7 @@ def read_processed(path: str | Path, codebook, data_cut, input_sha256: str, fold
     reuse = meta.get("reuse") or {}
     cut = None if data_cut is None else pd.Timestamp(data_cut)
     wanted = reuse_key(input_sha256, codebook.sha256, None if cut is None else cut.date().isoformat())
-    if reuse.get("key") != wanted:
+    if reuse.get("key") != wanted or reuse.get("parquet_sha256") != _digest(folder / "cohort.parquet"):
         return None
     try:
         data = _restore_index(pd.read_parquet(folder / "cohort.parquet"), reuse.get("index"))
@@ -104,6 +108,13 @@ def read_processed(path: str | Path, codebook, data_cut, input_sha256: str, fold
         return None
     return Cohort(data, _problems_frame(reuse["problems"]), _columns_frame(reuse["columns"]), Path(path),
                   input_sha256, codebook.sha256, cut)
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None
 
 
 def only_analysis_columns(cohort, codebook) -> bool:

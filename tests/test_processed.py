@@ -153,3 +153,15 @@ def test_a_lenient_load_with_errors_is_never_reused_by_a_strict_one(processed, t
     assert len(lenient.errors) == 1
     write_processed(lenient)
     assert "reuse" not in json.loads((processed / "cohort.json").read_text())
+
+
+def test_rows_of_another_cohort_beside_the_json_are_never_reused(processed, tmp_path):
+    # a run killed between the two writes: the JSON of one input beside the Parquet of another
+    cohort = load_cohort(data_cut="2018-12-31")
+    write_processed(cohort)
+    json_of_first = (processed / "cohort.json").read_bytes()
+    other = tmp_path / "registry"
+    scale.write_parquet_parts(scale.generate_large(32, seed=2), other, 1)  # same n: only the digest tells
+    write_processed(load_cohort(other, data_cut="2018-12-31"))
+    (processed / "cohort.json").write_bytes(json_of_first)
+    assert read_processed(cohort.source, load_codebook(), pd.Timestamp("2018-12-31"), cohort.sha256) is None

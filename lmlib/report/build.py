@@ -10,8 +10,8 @@ another thread meanwhile and written once every section has succeeded.
 What is out of date follows Make's rule: a section's HTML is rebuilt when it is missing or older
 than its notebook or any shared prerequisite (``depends``: the data stamp, the codebook, the
 lmlib sources, the environment); the index when a section is rebuilt, or it is missing, older
-than a section's HTML, a notebook or a shared prerequisite, or lists other sections. A section that fails does not stop the others; the index is then left
-as it was and the exit status is 1.
+than a section's HTML, a notebook or a shared prerequisite, or lists other sections. A section
+that fails does not stop the others; the index is then left as it was and the exit status is 1.
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class BuildResult:
         return not self.failed
 
 
-def _mtime(path: Path) -> float | None:
+def _mtime(path: Path) -> int | None:
     try:
         return path.stat().st_mtime_ns
     except FileNotFoundError:
@@ -186,5 +186,6 @@ def _index_page(notebooks, data, codebook, data_cut, settings) -> str:
     from ..cohort import load_cohort
     from .index import index_page
 
-    cohort = load_cohort(data or None, codebook or None, strict=True, data_cut=data_cut or None)
+    cohort = load_cohort(data or None, codebook or None, strict=True, data_cut=data_cut or None,
+                         reuse_processed=True)
     return index_page(notebooks, cohort, settings.get("lang") or "en")
