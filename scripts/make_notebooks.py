@@ -8,13 +8,12 @@ the tests).
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 import sys
 
-import nbformat
 
-from nbcells import code, md  # scripts/ is on sys.path when a script runs
+import nbcells  # scripts/ is on sys.path when a script runs
+from nbcells import code, md
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -188,46 +187,16 @@ else:
 ]
 
 
-def build(cells: list) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = cells
-    for i, cell in enumerate(nb.cells):
-        cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives the same file
-    nb.metadata = {
-        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
-        "language_info": {"name": "python"},
-    }
-    return nb
-
-
 NOTEBOOK_CELLS = {"01_descriptive.ipynb": DESCRIPTIVE, "02_imaging.ipynb": IMAGING}
 
 
 def render(name: str) -> str:
-    return nbformat.writes(build(NOTEBOOK_CELLS[name])) + "\n"
+    return nbcells.render(NOTEBOOK_CELLS[name])
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if a committed notebook is out of date")
-    args = parser.parse_args(argv)
-    stale = []
-    for name in NOTEBOOK_CELLS:
-        path = NOTEBOOKS / name
-        text = render(name)
-        if args.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(name)
-            continue
-        sys.path.insert(0, str(ROOT))
-        from lmlib.atomic import write_text
-
-        write_text(path, text)
-        print(f"wrote {path.relative_to(ROOT)}")
-    if stale:
-        print(f"out of date: {', '.join(stale)} (run python scripts/make_notebooks.py)", file=sys.stderr)
-        return 1
-    return 0
+    notebooks = {NOTEBOOKS / name: cells for name, cells in NOTEBOOK_CELLS.items()}
+    return nbcells.main(notebooks, "make_notebooks.py", __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,12 @@ file; ``--check`` exits 1 when the committed notebook differs from what this scr
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 import sys
 
-import nbformat
 
-from nbcells import code, md  # scripts/ is on sys.path when a script runs
+import nbcells  # scripts/ is on sys.path when a script runs
+from nbcells import code, md
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_survival.ipynb"
@@ -174,38 +173,12 @@ for item in report.group_by:
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = CELLS
-    for i, cell in enumerate(nb.cells):
-        cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives the same file
-    nb.metadata = {
-        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
-        "language_info": {"name": "python"},
-    }
-    return nb
-
-
 def render() -> str:
-    return nbformat.writes(build()) + "\n"
+    return nbcells.render(CELLS)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if the committed notebook is out of date")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if not NOTEBOOK.exists() or NOTEBOOK.read_text(encoding="utf-8") != text:
-            print("out of date: 03_survival.ipynb (run python scripts/make_survival_notebook.py)", file=sys.stderr)
-            return 1
-        return 0
-    sys.path.insert(0, str(ROOT))
-    from lmlib.atomic import write_text
-
-    write_text(NOTEBOOK, text)
-    print(f"wrote {NOTEBOOK.relative_to(ROOT)}")
-    return 0
+    return nbcells.main({NOTEBOOK: CELLS}, "make_survival_notebook.py", __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,15 @@
-"""Cell constructors shared by the notebook generator scripts (make_notebooks.py,
-make_survival_notebook.py): a markdown or code cell with optional tags."""
+"""What the notebook generator scripts (make_notebooks.py, make_survival_notebook.py) share:
+cell constructors, the notebook around the cells (stable cell ids, so regenerating gives the
+same file), and their command line (write, or ``--check`` that the committed file is current)."""
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
+import sys
+
 import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _tagged(cell, tags: list[str] | None):
@@ -17,3 +24,45 @@ def md(text: str, tags: list[str] | None = None):
 
 def code(text: str, tags: list[str] | None = None):
     return _tagged(nbformat.v4.new_code_cell(text), tags)
+
+
+def notebook(cells: list) -> nbformat.NotebookNode:
+    """A notebook of ``cells`` with ids ``cell-00``, ``cell-01``, ... and the python3 kernel."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives the same file
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    return nb
+
+
+def render(cells: list) -> str:
+    """The notebook file's text."""
+    return nbformat.writes(notebook(cells)) + "\n"
+
+
+def main(notebooks: dict, script: str, description: str, argv=None) -> int:
+    """Write each ``{path: cells}`` notebook (atomically), or with ``--check`` exit 1 naming the
+    committed ones that differ from what ``script`` would write."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--check", action="store_true", help="exit 1 if a committed notebook is out of date")
+    args = parser.parse_args(argv)
+    stale = []
+    for path, cells in notebooks.items():
+        text = render(cells)
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(path.name)
+            continue
+        sys.path.insert(0, str(ROOT))
+        from lmlib.atomic import write_text
+
+        write_text(path, text)
+        print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print(f"out of date: {', '.join(stale)} (run python scripts/{script})", file=sys.stderr)
+        return 1
+    return 0
