@@ -13,6 +13,7 @@ VENV ?= .venv
 # uv makes the venv match the lock exactly; pip only adds (make distclean for a clean start).
 INSTALLER ?= uv
 # The cohort file the reports are built from (a file in data/raw/ for real patients).
+#= DATA: the cohort file (.csv, .xlsx, .sav, .parquet or a folder of .parquet parts)
 DATA ?= data/synthetic/synthetic_lm_cohort.csv
 # Extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not slow" -x'
 PYTEST_ARGS ?=
@@ -104,10 +105,15 @@ help:
 		gsub(/ +$$/, "", name); gsub(/^ +/, "", text); \
 		printf "  %-10s %s\n", name, text }' $(MAKEFILE_LIST)
 	@echo
-	@echo "Settings (current value):"
+	@echo "Settings of make report (make report NAME=value; current value in brackets):"
+	@awk '/^#= [A-Z_]+:/ { line = substr($$0, 4); i = index(line, ":"); \
+		print substr(line, 1, i - 1) "\t" substr(line, i + 2) }' $(MAKEFILE_LIST) | \
+	while IFS=$$'\t' read -r name text; do var="LM_$$name"; \
+		printf '  %-15s %s [%s]\n' "$$name" "$$text" "$${!var-}"; done
+	@echo
+	@echo "Settings of the environment and the tools:"
 	@echo "  PYTHON=$(PYTHON)  VENV=$(VENV)  INSTALLER=$(INSTALLER)"
-	@echo "  DATA=$(DATA)"
-	@echo "  PYTEST_ARGS=$(PYTEST_ARGS)  LAB_ARGS=$(LAB_ARGS)  LOCK_ARGS=$(LOCK_ARGS)"
+	@echo "  PYTEST_ARGS, LAB_ARGS, LOCK_ARGS: extra arguments of pytest, jupyter lab, uv pip compile"
 
 # ---- Environment ----------------------------------------------------------------------------
 # $(STAMP) is written last, so an interrupted install is simply redone by the next make; every
@@ -155,9 +161,9 @@ lock:
 test: $(STAMP)
 	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 
-## lab: start JupyterLab with the "Python (lmlib)" kernel
+## lab: start JupyterLab with the "Python (lmlib)" kernel (as root, e.g. in a container, with --allow-root)
 lab: $(KERNEL)
-	$(BIN)/jupyter lab $(LAB_ARGS)
+	$(BIN)/jupyter lab $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi) $(LAB_ARGS)
 
 # ---- Reports --------------------------------------------------------------------------------
 # reports/<name>.html from notebooks/<name>.ipynb (run with papermill, code hidden, no CDN) and
@@ -166,48 +172,52 @@ lab: $(KERNEL)
 # codebook, the published numbers, the screening log, an lmlib source or the environment) side
 # by side in one process, REPORT_JOBS at a time, then writes the index.
 
+# Every setting of `make report` reaches Python as literal text: Make exports $(value NAME) as
+# the environment variable LM_NAME and never pastes it into a shell line, so a file name with
+# quotes, `;`, `$(...)`, backticks or spaces is just a name. lmlib.report.settings checks every
+# setting before anything is read or written (and holds the same defaults; a test compares).
+#
 # Data cut-off date (yyyy-mm-dd) of DATA: later dates are errors, and it is the date the reports
 # print (never the clock). 2018-12-31 is the synthetic cohort's; set it for your own DATA, or
 # make it empty (DATA_CUT=) for "not given".
+#= DATA_CUT: data cut-off date yyyy-mm-dd (empty: not given)
 DATA_CUT ?= 2018-12-31
 # Language of the reports (en or tr): the notebooks' `lang` parameter.
+#= LANG_REPORT: language of the reports, en or tr
 LANG_REPORT ?= en
-# Decimal places of percentages and summaries: the notebooks' `decimals` parameter.
+# Decimal places (0-4) of percentages and summaries: the notebooks' `decimals` parameter.
+#= DECIMALS: decimal places of percentages and summaries, 0-4
 DECIMALS ?= 1
 # Small-cell rule (the notebooks' `suppress_below`): with k >= 2, counts 1 to k-1 are shown as
 # "<k" (with further cells where a total would reveal them) in every table, CSV and risk table.
 # 0 (the default) is off, so the tables stay comparable with the paper's.
+#= SUPPRESS_BELOW: small-cell rule, counts 1 to k-1 shown as <k (0: off)
 SUPPRESS_BELOW ?= 0
 # Screening log of every referred patient, for the flow diagram (empty: none; the synthetic
 # cohort brings its own).
+#= SCREENING: screening log of every referred patient, for the flow diagram
 SCREENING ?=
-# The sections, by notebook name: every notebooks/0*_*.ipynb (e.g. SECTIONS=01_descriptive).
-SECTIONS ?= $(basename $(notdir $(wildcard notebooks/0*_*.ipynb)))
+# The sections to build, by notebook name (e.g. SECTIONS=01_descriptive); empty: every
+# notebooks/0*_*.ipynb.
+#= SECTIONS: sections to build, e.g. 03_survival (empty: all)
+SECTIONS ?=
 # Sections run at once (each in its own kernel); empty: one per CPU.
+#= REPORT_JOBS: sections run at once (empty: one per CPU)
 REPORT_JOBS ?=
 
+REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS SUPPRESS_BELOW SCREENING SECTIONS REPORT_JOBS
+$(foreach s,$(REPORT_SETTINGS),$(eval LM_$(s) := $$(value $(s))))
+export $(addprefix LM_,$(REPORT_SETTINGS))
+# Never exported as they are: Make would expand their text for the environment.
+unexport $(REPORT_SETTINGS)
+
 REPORT := $(VENV_PYTHON) -m lmlib.report
-REPORT_CODEBOOK := data/codebook.yaml
-# Data files the notebooks read besides DATA: the codebook and the paper's published numbers.
-REPORT_INPUTS := $(REPORT_CODEBOOK) $(wildcard data/published.yaml) $(SCREENING)
-# Records DATA, its SHA-256, the codebook's and the settings; the build rewrites it (after
-# loading DATA strictly: bad input stops there, with one message, before any kernel starts)
-# only when one of them changed, so switching DATA to another file, even an older one,
-# rebuilds the reports and an unchanged input rebuilds nothing. It also deletes the hidden
-# temporary files (reports/**/.*.tmp, data/processed/.*.tmp) that a killed run left behind:
-# every output is written to one and renamed into place when complete.
-DATA_STAMP := reports/.data
-LMLIB_FILES := $(shell find lmlib -type f \( -name '*.py' -o -name '*.j2' -o -name '*.json' \) \
-	-not -path '*/__pycache__/*' 2>/dev/null | LC_ALL=C sort)
 
 .PHONY: report
 
-## report: build reports/<section>.html and reports/index.html from DATA (DATA_CUT, LANG_REPORT, DECIMALS, SUPPRESS_BELOW, REPORT_JOBS)
+## report: build reports/<section>.html and reports/index.html from DATA (settings: make help)
 report: $(STAMP)
-	@$(REPORT) build $(SECTIONS:%=notebooks/%.ipynb) --output-dir reports --stamp $(DATA_STAMP) \
-		--data '$(DATA)' --codebook $(REPORT_CODEBOOK) --data-cut '$(DATA_CUT)' --lang '$(LANG_REPORT)' \
-		--decimals '$(DECIMALS)' --suppress-below '$(or $(SUPPRESS_BELOW),0)' --screening '$(SCREENING)' \
-		--jobs '$(or $(REPORT_JOBS),0)' --depends $(REPORT_INPUTS) $(LMLIB_FILES) $(STAMP)
+	@$(REPORT) build --from-environment
 
 # ---- Benchmarks -----------------------------------------------------------------------------
 # Synthetic cohorts of BENCH_SIZES patients; results in bench/results/ (git-ignored).

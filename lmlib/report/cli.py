@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 import sys
 
+from .. import config
 from .common import PARAMETER_NAMES, PROG, ReportError
 from .index import build_index
 from .section import run_section
@@ -68,9 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_section)
 
     p = sub.add_parser("build", help="validate DATA, run the out-of-date sections in parallel, write the index")
-    p.add_argument("notebooks", metavar="NOTEBOOK", nargs="+")
+    p.add_argument("notebooks", metavar="NOTEBOOK", nargs="*")
+    p.add_argument("--from-environment", action="store_true",
+                   help="take every setting from the LM_<NAME> environment variables that `make report` "
+                        "exports (lmlib.report.settings); the other options are then not used")
     p.add_argument("--output-dir", default="reports", help="folder of the reports (default reports)")
-    p.add_argument("--data", required=True, help="the cohort file (.csv, .xlsx or .sav)")
+    p.add_argument("--data", default=None, help="the cohort file (.csv, .xlsx or .sav)")
     cohort_options(p)
     p.add_argument("--stamp", default=None, metavar="FILE", help="the data stamp (see validate)")
     p.add_argument("--lang", default="en", choices=["en", "tr"])
@@ -111,12 +117,51 @@ def _cmd_section(args) -> int:
 def _cmd_build(args) -> int:
     from .build import build
 
+    if args.from_environment:
+        return _build_from_environment()
+    if not args.notebooks or not args.data:
+        raise ReportError(f"{PROG}: error: build needs NOTEBOOK... and --data (or --from-environment)")
     if args.jobs < 0:
         raise ReportError(f"{PROG}: error: --jobs must be 0 (one per CPU) or more, not {args.jobs}")
     settings = {"lang": args.lang, "decimals": args.decimals, "suppress_below": args.suppress_below}
     result = build(args.notebooks, args.output_dir, args.data, args.codebook or None, args.data_cut or None,
                    settings=settings, extra={"screening": args.screening}, depends=args.depends,
                    jobs=args.jobs or None, stamp=args.stamp)
+    return _build_status(result)
+
+
+def _build_from_environment() -> int:
+    """`make report`: every setting from the environment, checked before anything is touched."""
+    from .build import build
+    from .settings import SettingsError, read_settings
+
+    try:
+        s = read_settings()
+    except SettingsError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    settings = {"lang": s["LANG_REPORT"], "decimals": s["DECIMALS"], "suppress_below": s["SUPPRESS_BELOW"]}
+    here = lambda path: Path(os.path.relpath(path))  # noqa: E731 - "reports/01_x.html" in messages
+    result = build([here(config.NOTEBOOKS_DIR / f"{name}.ipynb") for name in s["SECTIONS"]], here(config.REPORTS_DIR),
+                   s["DATA"], None, s["DATA_CUT"] or None, settings=settings, extra={"screening": s["SCREENING"]},
+                   depends=report_depends(s["SCREENING"]), jobs=s["REPORT_JOBS"] or None,
+                   stamp=here(config.REPORTS_DIR / ".data"))
+    return _build_status(result)
+
+
+def report_depends(*inputs: str) -> list[Path]:
+    """What every section depends on besides its notebook (Make's prerequisites): the codebook,
+    the published numbers, the given input files (screening log), lmlib's sources and the
+    environment's install stamp."""
+    lmlib_dir = Path(__file__).resolve().parents[1]
+    sources = sorted(p for p in lmlib_dir.rglob("*") if p.suffix in (".py", ".j2", ".json", ".yaml")
+                     and "__pycache__" not in p.parts and p.is_file())
+    files = [config.CODEBOOK, config.PUBLISHED, *(Path(i) for i in inputs if i), *sources]
+    installed = Path(sys.prefix) / ".installed"
+    return [f for f in files if f.exists()] + ([installed] if installed.exists() else [])
+
+
+def _build_status(result) -> int:
     for message in result.failed.values():
         print(message, file=sys.stderr)
     if result.failed:
