@@ -188,6 +188,11 @@ LANG_REPORT ?= en
 # Decimal places (0-4) of percentages and summaries: the notebooks' `decimals` parameter.
 #= DECIMALS: decimal places of percentages and summaries, 0-4
 DECIMALS ?= 1
+# Decimal mark of every number in the reports, tables and figures (the notebooks' `decimal_mark`
+# parameter): "." as the paper prints in both languages, or "," for a journal that asks for a
+# decimal comma ("%53,1", "p = 0,048").
+#= DECIMAL_MARK: decimal mark of the numbers, . or ,
+DECIMAL_MARK ?= .
 # Small-cell rule (the notebooks' `suppress_below`): with k >= 2, counts 1 to k-1 are shown as
 # "<k" (with further cells where a total would reveal them) in every table, CSV and risk table.
 # 0 (the default) is off, so the tables stay comparable with the paper's.
@@ -205,7 +210,7 @@ SECTIONS ?=
 #= REPORT_JOBS: sections run at once (empty: one per CPU)
 REPORT_JOBS ?=
 
-REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS SUPPRESS_BELOW SCREENING SECTIONS REPORT_JOBS
+REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS DECIMAL_MARK SUPPRESS_BELOW SCREENING SECTIONS REPORT_JOBS
 $(foreach s,$(REPORT_SETTINGS),$(eval LM_$(s) := $$(value $(s))))
 export $(addprefix LM_,$(REPORT_SETTINGS))
 # Never exported as they are: Make would expand their text for the environment.

@@ -207,6 +207,7 @@ def _cmd_survival(args) -> int:
 
 
 def _print_survival(args, summary, test, excluded: int) -> None:
+    from .present.numbers import fmt_number, p_text
     from .survival.formatting import format_summary
 
     table = format_summary(summary)
@@ -216,9 +217,7 @@ def _print_survival(args, summary, test, excluded: int) -> None:
           + (f"; {excluded} row(s) left out for a blank value" if excluded else ""))
     print(table.to_string())
     if test is not None:
-        p = "—" if math.isnan(test.p) else f"{test.p:.4f}"
-        chi2 = "—" if math.isnan(test.chi2) else f"{test.chi2:.3f}"
-        print(f"Log-rank test: chi2 = {chi2}, df = {test.df}, p = {p}")
+        print(f"Log-rank test: chi2 = {fmt_number(test.chi2, 3)}, df = {test.df}, {p_text(test.p)}")
     print("median: smallest event time with S <= 0.5 (SPSS); CI (SPSS): median ± 1.96 SE (Greenwood / "
           "kernel density); CI (log-log), CI (log): Brookmeyer–Crowley, as R survival; "
           "mean: SPSS, restricted to the largest observed time.")

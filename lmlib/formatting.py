@@ -10,9 +10,6 @@ keeps the decimal point in Turkish ("55.4"), and so does this module.
 """
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
-import math
-
 import pandas as pd
 
 from .describe import SHAPIRO_MAX_N
@@ -61,135 +58,13 @@ NOTES = {
 
 
 # ------------------------------------------------------------------------------ numbers
+# The one number formatter lives in lmlib.present.numbers; its names are kept here.
 
-def _decimal(x) -> Decimal:
-    """A number as the Decimal of its shortest repr (2.675 -> Decimal("2.675"), not 2.67499...)."""
-    if isinstance(x, Decimal):
-        return x
-    if isinstance(x, int) and not isinstance(x, bool):
-        return Decimal(x)
-    return Decimal(repr(float(x)))
-
-
-def _quantize(x, decimals: int, rounding: str = ROUND_HALF_UP) -> Decimal:
-    return _decimal(x).quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
-
-
-def round_decimal(x, decimals: int) -> Decimal:
-    """``x`` rounded half away from zero at ``decimals``, as an exact Decimal (see round_half_away)."""
-    return _quantize(x, decimals)
-
-
-def truncate_decimal(x, decimals: int) -> Decimal:
-    """``x`` cut (not rounded) at ``decimals``, as an exact Decimal: 11.2956 -> 11.2."""
-    return _quantize(x, decimals, ROUND_DOWN)
-
-
-def _missing(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
-
-
-def round_half_away(x: float, decimals: int = 1) -> float:
-    """Round half away from zero at ``decimals`` (0.125 -> 0.13 at 2; 6.25 -> 6.3; -2.5 -> -3).
-
-    Decimal arithmetic on ``repr(x)`` (ROUND_HALF_UP in :mod:`decimal` is half away from zero),
-    so 2.675, stored as 2.67499999..., rounds to 2.68 as printed. NaN stays NaN.
-    """
-    if _missing(x):
-        return math.nan
-    return float(_quantize(x, decimals))
-
-
-def fmt_number(x, decimals: int = 1) -> str:
-    """``x`` rounded half away from zero with exactly ``decimals`` decimals; "—" for NaN."""
-    if _missing(x):
-        return MISSING
-    q = _quantize(x, decimals)
-    return f"{abs(q) if q == 0 else q:f}"  # no "-0.0"
-
-
-def _percent_text(value: Decimal, decimals: int, lang: str, trim: bool) -> str:
-    number = f"{value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
-    if trim and "." in number:
-        number = number.rstrip("0").rstrip(".")
-    _check_lang(lang)
-    return f"%{number}" if lang == "tr" else f"{number}%"
-
-
-def fmt_percent(p, decimals: int = 1, lang: str = "en", trim: bool = False) -> str:
-    """A percentage (0-100): "53.1%" (en) or "%53.1" (tr); ``trim`` drops trailing zeros
-    ("25%", as the paper prints). "—" for NaN."""
-    if _missing(p):
-        return MISSING
-    return _percent_text(_decimal(p), decimals, lang, trim)
-
-
-def exact_percent(n: int, denominator: int) -> Decimal:
-    """100 * n / denominator in exact decimal arithmetic (no binary rounding before display)."""
-    with localcontext() as ctx:
-        ctx.prec = 40
-        return Decimal(100 * int(n)) / Decimal(int(denominator))
-
-
-def fmt_n_percent(n, denominator, decimals: int = 1, lang: str = "en", *, show_denominator: bool = False,
-                  trim: bool = False) -> str:
-    """"17 (53.1%)" / "17 (%53.1)"; with ``show_denominator`` "26/26 (100.0%)". The percentage
-    is computed exactly from n and the denominator, then rounded half away from zero."""
-    if _missing(n):
-        return MISSING
-    count = f"{int(n)}/{int(denominator)}" if show_denominator and not _missing(denominator) else f"{int(n)}"
-    if _missing(denominator) or int(denominator) == 0:
-        return count
-    return f"{count} ({_percent_text(exact_percent(n, denominator), decimals, lang, trim)})"
-
-
-def fmt_range(low, high, decimals: int = 0) -> str:
-    """"29–75": two numbers joined by an en dash, each rounded half away from zero."""
-    return f"{fmt_number(low, decimals)}{DASH}{fmt_number(high, decimals)}"
-
-
-def fmt_mean_sd(mean, sd, minimum, maximum, decimals: int = 1, range_decimals: int | None = None) -> str:
-    """"55.4 ± 12.0 (29–75)": mean and SD with ``decimals``, the range with ``range_decimals``
-    (default ``decimals``; 0 for whole-number data)."""
-    rd = decimals if range_decimals is None else range_decimals
-    return f"{fmt_number(mean, decimals)} ± {fmt_number(sd, decimals)} ({fmt_range(minimum, maximum, rd)})"
-
-
-def fmt_median_iqr(median, q1, q3, decimals: int = 1) -> str:
-    """"55.0 [50.3–63.0]": median [first quartile – third quartile]."""
-    return f"{fmt_number(median, decimals)} [{fmt_range(q1, q3, decimals)}]"
-
-
-def fmt_ci(low, high, decimals: int = 1) -> str:
-    """A confidence interval in percent units, "36.4–69.1"; "" for NaN."""
-    return "" if _missing(low) or _missing(high) else fmt_range(low, high, decimals)
-
-
-def fmt_p(p, decimals: int = 3) -> str:
-    """A p-value: "0.048", "< 0.001" below the displayed precision, "—" for NaN."""
-    if _missing(p):
-        return MISSING
-    floor = Decimal(1).scaleb(-decimals)
-    return f"< {floor:f}" if _decimal(p) < floor else fmt_number(p, decimals)
-
-
-MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "tr": ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım",
-           "Aralık"),
-}
-
-
-def fmt_month(date, lang: str = "en") -> str:
-    """The month of a date, "December 2018" (en) or "Aralık 2018" (tr): how a shared report
-    shows the data cut-off (never a full date). ``date``: a date, a Timestamp or "yyyy-mm-dd"
-    text; "" for None or empty."""
-    if date is None or (isinstance(date, str) and not date.strip()) or _missing(date):
-        return ""
-    _check_lang(lang)
-    day = pd.Timestamp(date)
-    return f"{MONTHS[lang][day.month - 1]} {day.year}"
+from .present.numbers import (  # noqa: E402,F401 - the public names of this module
+    _decimal, _quantize, exact_percent, fmt_ci, fmt_count, fmt_mean_sd, fmt_median_iqr, fmt_month, fmt_n_percent,
+    fmt_number, fmt_p, fmt_percent, fmt_range, is_missing as _missing, round_decimal, round_half_away,
+    truncate_decimal,
+)
 
 
 def _check_lang(lang: str) -> None:

@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", default=None, help="folder for the notebook's own outputs (tables)")
     p.add_argument("--suppress-below", default=None, type=int, metavar="K",
                    help="small-cell rule: counts 1 to K-1 shown as <K (0: off)")
+    p.add_argument("--decimal-mark", default=None, choices=[".", ","], help="decimal mark of the numbers")
     p.add_argument("-p", "--parameter", action="append", metavar="NAME=VALUE", help="any other parameter")
     p.set_defaults(func=_cmd_section)
 
@@ -85,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="small-cell rule: counts 1 to K-1 shown as <K (0: off)")
     p.add_argument("--screening", default="", metavar="FILE",
                    help="screening log, for the notebooks with a `screening` parameter")
+    p.add_argument("--decimal-mark", default=".", choices=[".", ","],
+                   help="decimal mark of the numbers, for the notebooks with a `decimal_mark` parameter")
     p.add_argument("--jobs", default=0, type=int, metavar="N", help="sections at once (0: one per CPU)")
     p.add_argument("--depends", nargs="*", default=[], metavar="FILE",
                    help="files every report depends on: a newer one rebuilds them all (as in Make)")
@@ -108,6 +111,8 @@ def _cmd_validate(args) -> int:
 
 def _cmd_section(args) -> int:
     parameters = {name: getattr(args, name) for name in PARAMETER_NAMES if getattr(args, name, None) is not None}
+    if args.decimal_mark is not None:
+        parameters["decimal_mark"] = args.decimal_mark
     parameters.update(_pairs(args.parameter))
     out = run_section(args.notebook, args.output, parameters)
     print(f"wrote {out}")
@@ -125,7 +130,8 @@ def _cmd_build(args) -> int:
         raise ReportError(f"{PROG}: error: --jobs must be 0 (one per CPU) or more, not {args.jobs}")
     settings = {"lang": args.lang, "decimals": args.decimals, "suppress_below": args.suppress_below}
     result = build(args.notebooks, args.output_dir, args.data, args.codebook or None, args.data_cut or None,
-                   settings=settings, extra={"screening": args.screening}, depends=args.depends,
+                   settings=settings, extra={"screening": args.screening, "decimal_mark": args.decimal_mark},
+                   depends=args.depends,
                    jobs=args.jobs or None, stamp=args.stamp)
     return _build_status(result)
 
@@ -142,8 +148,9 @@ def _build_from_environment() -> int:
         return 2
     settings = {"lang": s["LANG_REPORT"], "decimals": s["DECIMALS"], "suppress_below": s["SUPPRESS_BELOW"]}
     here = lambda path: Path(os.path.relpath(path))  # noqa: E731 - "reports/01_x.html" in messages
+    extra = {"screening": s["SCREENING"], "decimal_mark": s["DECIMAL_MARK"]}  # to the notebooks that take them
     result = build([here(config.NOTEBOOKS_DIR / f"{name}.ipynb") for name in s["SECTIONS"]], here(config.REPORTS_DIR),
-                   s["DATA"], None, s["DATA_CUT"] or None, settings=settings, extra={"screening": s["SCREENING"]},
+                   s["DATA"], None, s["DATA_CUT"] or None, settings=settings, extra=extra,
                    depends=report_depends(s["SCREENING"]), jobs=s["REPORT_JOBS"] or None,
                    stamp=here(config.REPORTS_DIR / ".data"))
     return _build_status(result)

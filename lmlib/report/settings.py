@@ -117,6 +117,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LANG_REPORT", "en", "language of the reports: en or tr", _choice("en", "tr"), "lang"),
     Setting("DECIMALS", "1", "decimal places of percentages and summaries (0-4)",
             _whole(0, 4, "decimal places"), "decimals"),
+    Setting("DECIMAL_MARK", ".", "decimal mark of every number: . (as the paper) or , (a journal's decimal comma)",
+            _choice(".", ","), "decimal_mark"),
     Setting("SUPPRESS_BELOW", "0", "small-cell rule: counts 1 to k-1 shown as <k (0: off)", _suppress_below,
             "suppress_below"),
     Setting("SCREENING", "", "screening log of every referred patient, for the flow diagram (empty: none)",
