@@ -115,7 +115,7 @@ def load_cohort(
     if reuse_processed and strict and digest:
         reused = read_processed(path, codebook, cut, digest)
         if reused is not None:
-            return reused
+            return Cohort(reused.data, reused.problems, reused.columns, path, digest, codebook.sha256, cut)
     raw = read_table(path, header_keys=codebook.header_targets.keys())
     result: CleanResult = clean_table(raw, codebook, data_cut=cut)
     if strict and len(result.errors):

@@ -19,6 +19,7 @@ from functools import lru_cache
 import hashlib
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 from . import config
 from .atomic import atomic_path, write_text
@@ -82,13 +83,21 @@ def write_processed(cohort, target: str | Path | None = None, codebook=None) -> 
     return target
 
 
-def read_processed(path: str | Path, codebook, data_cut, input_sha256: str, folder: str | Path | None = None):
-    """The processed cohort of ``path`` as a :class:`~lmlib.cohort.Cohort` when its recorded key
-    matches this load (same input and codebook digests, data cut, lmlib sources and versions);
-    else None (the caller cleans the input)."""
-    import pandas as pd
+class Stored(NamedTuple):
+    """A processed cohort read back: the cleaned rows, the problems and the column report
+    (:func:`lmlib.cohort.load_cohort` makes the :class:`~lmlib.cohort.Cohort` of them)."""
 
-    from .cohort import Cohort
+    data: object
+    problems: object
+    columns: object
+
+
+def read_processed(path: str | Path, codebook, data_cut, input_sha256: str,
+                   folder: str | Path | None = None) -> Stored | None:
+    """The processed cohort of ``path`` (:class:`Stored`) when its recorded key matches this
+    load (same input and codebook digests, data cut, lmlib sources and versions); else None
+    (the caller cleans the input)."""
+    import pandas as pd
 
     folder = Path(folder or config.PROCESSED_DIR)
     try:
@@ -106,8 +115,7 @@ def read_processed(path: str | Path, codebook, data_cut, input_sha256: str, fold
         return None
     if len(data) != meta.get("n"):
         return None
-    return Cohort(data, _problems_frame(reuse["problems"]), _columns_frame(reuse["columns"]), Path(path),
-                  input_sha256, codebook.sha256, cut)
+    return Stored(data, _problems_frame(reuse["problems"]), _columns_frame(reuse["columns"]))
 
 
 def _digest(path: Path) -> str | None:

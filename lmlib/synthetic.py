@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import config
 from .atomic import write_bytes
 from .codebook import load_codebook
+from .published import load_published  # noqa: F401 - re-exported
 from .survival.spss import spss_median
 
 SEED = 20180427
@@ -39,11 +39,6 @@ AGE_SD_TARGET, AGE_SD_TOLERANCE = 12.0, 0.02
 SE_WINDOW = (9.541, 9.55)  # SPSS SE: prints 9.5 and, truncated, 30 ± 1.96 SE = 11.2–48.7
 MEDIAN_DAYS = 30
 PATIENT_ID = "LM-{:03d}"
-
-
-def load_published(path: str | Path | None = None) -> dict:
-    """The published numbers (``data/published.yaml``) as a dict."""
-    return yaml.safe_load(Path(path or config.PUBLISHED).read_text(encoding="utf-8"))
 
 
 def published_count(published: dict, item: str, level: str) -> int:

@@ -23,15 +23,11 @@ millions of rows or a Dask cluster): the same layout code gives the same rows.
 """
 from __future__ import annotations
 
-import copy
-from functools import lru_cache
-from pathlib import Path
-
 import pandas as pd
-import yaml
 
-from . import config, describe
+from . import describe
 from .codebook import Codebook, load_codebook
+from .published import load_published  # noqa: F401 - re-exported
 
 N_ITEM = "n_patients"
 GROUP_ITEM = "cranial_nerve_groups"
@@ -47,36 +43,19 @@ ROW_COLUMNS = (["section", "item", "level", "label", "indent", "kind", "multi_re
                   "shapiro_note", "integer_valued", "summary", "summary_source", "denominator_rule",
                   "denominator_rule_label", "excluded"])
 
-TEXT = {
-    "table": {"en": "Table {n}", "tr": "Tablo {n}"},
-    "n_patients": {"en": "Patients, n", "tr": "Hasta sayısı"},
-    "missing": {"en": "Missing", "tr": "Eksik"},
-    "yes": {"en": "Yes", "tr": "Var"},
-    "no": {"en": "No", "tr": "Yok"},
-    "by_nerve": {"en": "Cranial nerve involvement by nerve (either side)",
-                 "tr": "Sinir bazında kraniyal sinir tutulumu (herhangi bir taraf)"},
-    "nerve": {"en": "CN {n}", "tr": "KS {n}"},
-    "nerve_groups": {"en": "Cranial nerve groups", "tr": "Kraniyal sinir grupları"},
-}
+# Words of the tables: keys of the text catalog (lmlib/present/texts.yaml).
+TEXT_KEYS = {"n_patients": "tables.n_patients", "missing": "word.missing", "yes": "word.yes", "no": "word.no",
+             "by_nerve": "tables.by_nerve", "nerve": "tables.nerve", "nerve_groups": "tables.nerve_groups",
+             "not_applicable": "word.not_applicable", "table": "table.caption"}
 
 
 def text(key: str, lang: str = "en", **values) -> str:
-    """A fixed label of the tables and figures in ``lang`` (en or tr)."""
-    return TEXT[key][lang].format(**values)
+    """A fixed label of the tables and figures in ``lang`` (en or tr), from the text catalog."""
+    from .present.catalog import text as catalog_text
 
-
-def load_published(path: str | Path | None = None) -> dict:
-    """The paper's numbers and row order (``data/published.yaml``); parsed once per file
-    version (path, modification time, size), a fresh copy per call."""
-    path = Path(path or config.PUBLISHED)
-    stat = path.stat()
-    return copy.deepcopy(_published_cached(path.resolve(), stat.st_mtime_ns, stat.st_size))
-
-
-@lru_cache(maxsize=8)
-def _published_cached(path: Path, mtime_ns: int, size: int) -> dict:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same result, faster
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    if key == "table" and "n" in values:
+        values = {"number": values.pop("n"), **values}
+    return catalog_text(TEXT_KEYS.get(key, key), lang, **values)
 
 
 def parse_summary(spec: str | dict | None) -> dict[str, str]:

@@ -149,7 +149,7 @@ def reproduction_audit(data: pd.DataFrame, codebook=None, published: dict | None
     """Compute the paper's tables and survival from a cleaned cohort and compare them with the
     published numbers (default ``data/published.yaml``)."""
     from ..survival import survival_summary
-    from ..synthetic import load_published
+    from ..published import load_published
     from ..tables import table1, table2
 
     published = published or load_published()

@@ -12,9 +12,9 @@ reads them). A folder of Parquet files larger than memory is aggregated on a Das
 Importing this package loads numpy and pandas only; Dask is imported by
 :func:`aggregate_parquet` when it runs.
 """
-from .aggregates import (Aggregates, Plan, aggregate, aggregate_chunk, make_plan, merge,
-                         table1_from_aggregates, table2_from_aggregates)
-from .distributed import aggregate_parquet
+from .aggregates import (Aggregates, Plan, aggregate_chunk, make_plan, merge, table1_from_aggregates,
+                         table2_from_aggregates)
+from .distributed import aggregate, aggregate_parquet
 from .generate import generate_large, read_parquet_parts, restore_schema, write_parquet_parts
 from .km import km_counts, km_steps_from_counts, summary_from_counts, survival_summary_from_aggregates
 

@@ -374,30 +374,6 @@ def merge(*parts: Aggregates) -> Aggregates:
     return out
 
 
-def aggregate(frame, codebook: Codebook | None = None, *, plan: Plan | None = None, **plan_options) -> Aggregates:
-    """The sufficient statistics of Tables 1 and 2 and of the KM estimate of a cohort.
-
-    Parameters
-    ----------
-    frame : the cleaned cohort (pandas, one chunk) or a ``dask.dataframe.DataFrame`` (its
-        partitions are aggregated on the Dask scheduler and merged; see
-        :func:`lmlib.scale.aggregate_parquet`).
-    codebook : default ``data/codebook.yaml``.
-    plan : what to count; default :func:`make_plan` (``plan_options`` are passed to it).
-
-    Returns
-    -------
-    :class:`Aggregates`; ``lmlib.tables.table1(result)`` gives the rows of
-    ``lmlib.tables.table1(frame)``.
-    """
-    plan = plan or make_plan(codebook, **plan_options)
-    if type(frame).__module__.split(".")[0] in ("dask", "dask_expr"):
-        from .distributed import aggregate_dask
-
-        return aggregate_dask(frame, plan)
-    return aggregate_chunk(frame, plan, whole=True)
-
-
 def table1_from_aggregates(aggregates: Aggregates, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:
     """Table 1 from aggregates: :func:`lmlib.tables.table1` with the counts as its source."""
     return tables.table1(aggregates, codebook, **kwargs)

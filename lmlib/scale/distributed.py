@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import describe
+from ..codebook import Codebook
 from .aggregates import Aggregates, Plan, aggregate_chunk, make_plan, merge
 
 SPLIT_ORDER = 8  # merge this many partitions' aggregates per task (tree reduction)
@@ -127,3 +128,25 @@ def order_statistics(series, ranks: list[int], client=None) -> dict[int, float]:
              for prefix, shift in keys]
     gathered = {k: np.sort(v) for k, v in zip(keys, _compute(dask.delayed(list)(tasks), client))}
     return {rank: float(gathered[(prefix, shift)][rank - below]) for rank, (prefix, shift, below) in ready.items()}
+
+
+def aggregate(frame, codebook: Codebook | None = None, *, plan: Plan | None = None, **plan_options) -> Aggregates:
+    """The sufficient statistics of Tables 1 and 2 and of the KM estimate of a cohort.
+
+    Parameters
+    ----------
+    frame : the cleaned cohort (pandas, one chunk) or a ``dask.dataframe.DataFrame`` (its
+        partitions are aggregated on the Dask scheduler and merged; see
+        :func:`lmlib.scale.aggregate_parquet`).
+    codebook : default ``data/codebook.yaml``.
+    plan : what to count; default :func:`make_plan` (``plan_options`` are passed to it).
+
+    Returns
+    -------
+    :class:`Aggregates`; ``lmlib.tables.table1(result)`` gives the rows of
+    ``lmlib.tables.table1(frame)``.
+    """
+    plan = plan or make_plan(codebook, **plan_options)
+    if type(frame).__module__.split(".")[0] in ("dask", "dask_expr"):
+        return aggregate_dask(frame, plan)
+    return aggregate_chunk(frame, plan, whole=True)
