@@ -185,7 +185,7 @@ def findings_by(data: pd.DataFrame, codebook=None, by: str = "primary_site", *, 
     Returns
     -------
     Tidy DataFrame, one row per (finding, level, ``by`` level): section "crosstab", item,
-    level, item_label, label, by, by_level, by_label, n, denominator (patients of that
+    level, item_label, label, by, by_item_label, by_level, by_label, n, denominator (patients of that
     ``by`` level with the finding recorded), percent (column percent, unrounded), test,
     p_value (the same on every row of a finding) and analysis = "exploratory".
     """
@@ -197,6 +197,7 @@ def findings_by(data: pd.DataFrame, codebook=None, by: str = "primary_site", *, 
         published = load_published() if published is None else published
         items = list(dict.fromkeys(e["item"] for e in published["counts"] if e.get("section") == "table2"))
     by_var = codebook[by]
+    by_label = item_label(codebook, by, lang)
     by_labels = {lv.name: lv.label.get(lang, lv.name) for lv in by_var.levels}
     yes_no = {"yes": text("yes", lang), "no": text("no", lang)}
     rows = []
@@ -222,7 +223,8 @@ def findings_by(data: pd.DataFrame, codebook=None, by: str = "primary_site", *, 
                 for site, site_label in by_labels.items():
                     n, den = int(counts.at[level, site]), int(totals[site])
                     rows.append({"section": "crosstab", "item": key, "level": level, "item_label": key_label,
-                                 "label": level_label, "by": by, "by_level": site, "by_label": site_label,
+                                 "label": level_label, "by": by, "by_item_label": by_label, "by_level": site,
+                                 "by_label": site_label,
                                  "n": n, "denominator": den, "percent": 100.0 * n / den if den else math.nan,
                                  "test": test["test"], "p_value": test["p_value"], "analysis": EXPLORATORY})
     return pd.DataFrame(rows)

@@ -1,28 +1,30 @@
-"""Write the tables: tidy CSV, LaTeX (booktabs) and Word .docx, atomically.
+"""Write the tables: tidy CSV, LaTeX and Word, atomically. The one place a CSV is written.
 
 The CSV is the machine-readable form (one row per table line, numbers unrounded plus the
-``display`` string); LaTeX and .docx are the paper's layout for journal submission: item,
-level indented beneath it, n (%), optional Wilson 95% CI, footnotes under the table. Every
-file is written with :mod:`lmlib.atomic` (a reader sees the old file or the new one), and the
-same table always gives the same bytes (the .docx's zip entries carry no clock time).
+``display`` string); LaTeX and .docx are the journal layout of the table's
+:class:`~lmlib.present.table.DisplayTable` (renderers in :mod:`lmlib.present.latex` and
+:mod:`lmlib.present.docx`). Every file is written with :mod:`lmlib.atomic` (a reader sees the
+old file or the new one), and the same table always gives the same bytes (the .docx's zip
+entries carry no clock time).
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
+import re
 
 import pandas as pd
 
 from . import config
 from .atomic import write_bytes, write_text
-from .formatting import HEADINGS, add_display, crosstab_cells, display_table, fmt_n_percent, fmt_p
+from .present import crosstabs as _crosstabs, descriptive as _descriptive
+from .present.docx import ZIP_TIME, fixed_zip_times as _fixed_zip_times  # noqa: F401 - public names
+from .present.latex import LATEX_SPECIAL, latex_escape  # noqa: F401 - public names
+from .present.numbers import Style
+from .present.table import DisplayTable
 from .suppress import active, blank_small, is_small, table_k
 
 CSV_FIRST = ["section", "item", "level", "n", "denominator", "percent", "display"]
-LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                 "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                 "±": r"$\pm$", "–": "--", "—": "---", "≥": r"$\geq$", "≤": r"$\leq$",
-                 "<": r"\textless{}", ">": r"\textgreater{}"}
+_CAPTION_ONLY = re.compile(r"(Table|Tablo) \S+\.?")
 
 
 def output_dir(path: str | Path = "reports") -> Path:
@@ -32,149 +34,111 @@ def output_dir(path: str | Path = "reports") -> Path:
     return path if path.is_absolute() else config.PROJ_ROOT / path
 
 
-def tidy_csv_frame(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1) -> pd.DataFrame:
-    """A tidy table with its ``display`` (and ``ci_display``) columns, the required columns
-    first (section, item, level, n, denominator, percent, display). For a table suppressed
-    by :func:`lmlib.suppress.suppress_table` the masked numbers are blank, ``display`` shows
-    "<k" or "*", and the other counts of 1 to k − 1 (missing values of a continuous row,
-    patients left out by a denominator rule) are blank too."""
-    shown = table if "display" in table else add_display(table, lang=lang, decimals=decimals)
-    shown = blank_small(shown, ["missing", "excluded"], table_k(table))
-    rest = [c for c in shown.columns if c not in CSV_FIRST]
-    return shown[CSV_FIRST + rest]
+def first_columns(frame: pd.DataFrame, first=CSV_FIRST) -> pd.DataFrame:
+    """``frame`` with the columns of ``first`` that it has in front, the others after them."""
+    head = [c for c in first if c in frame.columns]
+    return frame[head + [c for c in frame.columns if c not in head]]
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a DataFrame as UTF-8 CSV (no index) atomically; returns the path."""
+    """Write a DataFrame as UTF-8 CSV (no index) atomically; returns the path. Every CSV the
+    project writes goes through here."""
     path = Path(path)
     write_text(path, frame.to_csv(index=False, lineterminator="\n"))
     return path
 
 
-def flow_frame(flow: pd.DataFrame, *, lang: str = "en", decimals: int = 1, suppress_below: int = 0) -> pd.DataFrame:
+def write_display(table: DisplayTable, folder: str | Path, csv: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write ``<folder>/<table.name>.tex`` and ``.docx`` (and ``.csv`` of the numbers ``csv``
+    when given); returns the paths by format."""
+    folder = Path(folder)
+    paths = {}
+    if csv is not None:
+        paths["csv"] = write_csv(csv, folder / f"{table.name}.csv")
+    paths["tex"] = folder / f"{table.name}.tex"
+    write_text(paths["tex"], table.to_latex())
+    paths["docx"] = folder / f"{table.name}.docx"
+    write_bytes(paths["docx"], table.to_docx())
+    return paths
+
+
+# ------------------------------------------------------------------------------ Tables 1 and 2
+
+def tidy_csv_frame(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, decimal_mark: str = ".",
+                   style: Style | None = None) -> pd.DataFrame:
+    """A tidy table with its ``display`` (and ``ci_display``) columns, the required columns
+    first (section, item, level, n, denominator, percent, display). For a table suppressed
+    by :func:`lmlib.suppress.suppress_table` the masked numbers are blank, ``display`` shows
+    "<k" or "*", and the other counts of 1 to k − 1 (missing values of a continuous row,
+    patients left out by a denominator rule) are blank too."""
+    style = style or Style(lang, decimals, decimal_mark)
+    shown = table if "display" in table else _descriptive.with_display(table, style)
+    shown = blank_small(shown, ["missing", "excluded"], table_k(table))
+    return first_columns(shown)
+
+
+def _title(caption: str) -> str | None:
+    """A caption given to the old API: "Table 1" is the number the model prints itself."""
+    return caption if caption and not _CAPTION_ONLY.fullmatch(caption.strip()) else None
+
+
+def table_display(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_ci: bool = True,
+                  caption: str = "", style: Style | None = None) -> DisplayTable:
+    """Table 1 or 2 (tidy rows) as its display table (:func:`lmlib.present.descriptive.display_table`)."""
+    return _descriptive.display_table(table, style or Style(lang, decimals), hide_ci=hide_ci, title=_title(caption))
+
+
+def to_latex(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_ci: bool = True,
+             caption: str = "", label: str = "") -> str:
+    """Table 1 or 2 as a booktabs LaTeX table in a threeparttable."""
+    from .present.latex import render_table
+
+    return render_table(table_display(table, lang=lang, decimals=decimals, hide_ci=hide_ci, caption=caption),
+                        label=label or None)
+
+
+def to_docx_bytes(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_ci: bool = True,
+                  caption: str = "") -> bytes:
+    """Table 1 or 2 as a Word document in journal style."""
+    return table_display(table, lang=lang, decimals=decimals, hide_ci=hide_ci, caption=caption).to_docx()
+
+
+def write_table(table, folder: str | Path, name: str | None = None, *, lang: str = "en", decimals: int = 1,
+                hide_ci: bool = True, caption: str = "", style: Style | None = None) -> dict[str, Path]:
+    """Write ``<folder>/<name>.csv`` (tidy), ``.tex`` and ``.docx``; returns the paths.
+
+    ``table`` is Table 1 or 2 as tidy rows (:mod:`lmlib.tables`), or a ready
+    :class:`DisplayTable` (then only .tex and .docx are written, see :func:`write_display`).
+    """
+    if isinstance(table, DisplayTable):
+        return write_display(table, folder)
+    style = style or Style(lang, decimals)
+    display = table_display(table, hide_ci=hide_ci, caption=caption, style=style)
+    if name:
+        display.name = name
+    return write_display(display, folder, tidy_csv_frame(table, style=style))
+
+
+# ------------------------------------------------------------------------------ other CSVs
+
+def flow_frame(flow: pd.DataFrame, *, lang: str = "en", decimals: int = 1, suppress_below: int = 0,
+               style: Style | None = None) -> pd.DataFrame:
     """The flow counts with a ``display`` column ("78" for the screened, else "n (%)" of them);
     with ``suppress_below`` = k >= 2 a count from 1 to k − 1 shows "<k" and is blank, with its
     percentage (:mod:`lmlib.suppress`)."""
+    style = style or Style(lang, decimals)
     out = flow.copy()
-    out["display"] = [str(int(r.n)) if r.item == "screened" else fmt_n_percent(r.n, r.denominator, decimals, lang)
+    out["display"] = [style.count(r.n) if r.item == "screened" else style.n_percent(r.n, r.denominator)
                       for r in flow.itertuples()]
     if active(suppress_below):
         small = out["n"].map(lambda n: is_small(n, int(suppress_below)))
         out["display"] = out["display"].mask(small, f"<{int(suppress_below)}")
         out["n"] = out["n"].astype(float).mask(small)
         out["percent"] = out["percent"].astype(float).mask(small)
-    return out[CSV_FIRST + [c for c in out.columns if c not in CSV_FIRST]]
+    return first_columns(out)
 
 
-def crosstab_frame(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int = 1) -> pd.DataFrame:
-    """Cross-tabulations with ``display`` (n (%) of the column; "<k" or "*" when masked by
-    :func:`lmlib.suppress.suppress_crosstab`, whose group sizes below k are then blank) and
-    ``p_display``."""
-    out = crosstabs.copy()
-    out["display"] = crosstab_cells(crosstabs, decimals=decimals, lang=lang)
-    if "group_suppressed" in out:
-        out["denominator"] = out["denominator"].astype(float).mask(out["group_suppressed"].astype(bool))
-    out["p_display"] = [fmt_p(p) for p in crosstabs["p_value"]]
-    return out[CSV_FIRST + [c for c in out.columns if c not in CSV_FIRST]]
-
-
-# ------------------------------------------------------------------------------ LaTeX
-
-def latex_escape(text: str) -> str:
-    """Escape LaTeX special characters (and write ±, en dash as LaTeX)."""
-    return "".join(LATEX_SPECIAL.get(ch, ch) for ch in str(text))
-
-
-def to_latex(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_ci: bool = True,
-             caption: str = "", label: str = "") -> str:
-    """A booktabs LaTeX table in the paper's layout (needs ``\\usepackage{booktabs}``)."""
-    frame, notes = display_table(table, lang=lang, decimals=decimals, hide_ci=hide_ci)
-    cols = ["label", "value"] + ([] if hide_ci else ["ci"])
-    heads = [HEADINGS[c][lang] for c in cols]
-    lines = [r"\begin{table}[htbp]", r"\centering"]
-    if caption:
-        lines.append(rf"\caption{{{latex_escape(caption)}}}")
-    if label:
-        lines.append(rf"\label{{{label}}}")
-    lines += [r"\begin{tabular}{l" + "r" * (len(cols) - 1) + "}", r"\toprule",
-              " & ".join(latex_escape(h) for h in heads) + r" \\", r"\midrule"]
-    for r in frame.itertuples():
-        text = latex_escape(r.label) + (rf"\textsuperscript{{{r.marks}}}" if r.marks else "")
-        if r.kind == "header":
-            text = rf"\textbf{{{text}}}"
-        if r.indent:
-            text = rf"\hspace*{{{r.indent}em}}{text}"
-        cells = [text, latex_escape(r.value)] + ([] if hide_ci else [latex_escape(r.ci)])
-        lines.append(" & ".join(cells) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", r"\par\smallskip", r"{\footnotesize"]
-    lines += [latex_escape(n) + r"\par" for n in notes]
-    lines += ["}", r"\end{table}", ""]
-    return "\n".join(lines)
-
-
-# ------------------------------------------------------------------------------ Word
-
-def to_docx_bytes(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_ci: bool = True,
-                  caption: str = "") -> bytes:
-    """A Word document (python-docx) holding the table in the paper's layout."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    frame, notes = display_table(table, lang=lang, decimals=decimals, hide_ci=hide_ci)
-    cols = ["label", "value"] + ([] if hide_ci else ["ci"])
-    doc = Document()
-    doc.core_properties.author = ""
-    if caption:
-        doc.add_paragraph().add_run(caption).bold = True
-    grid = doc.add_table(rows=1, cols=len(cols))
-    for cell, col in zip(grid.rows[0].cells, cols):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(HEADINGS[col][lang])
-        run.bold = True
-    for r in frame.itertuples():
-        cells = grid.add_row().cells
-        para = cells[0].paragraphs[0]
-        para.paragraph_format.left_indent = Pt(12 * r.indent)
-        run = para.add_run(r.label)
-        run.bold = r.kind == "header"
-        if r.marks:
-            para.add_run(r.marks).font.superscript = True
-        for cell, value in zip(cells[1:], [r.value] + ([] if hide_ci else [r.ci])):
-            cell.text = value
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for note in notes:
-        doc.add_paragraph().add_run(note).font.size = Pt(8)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return _fixed_zip_times(buffer.getvalue())
-
-
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: no clock in the file
-
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    """The .docx (a zip) with every entry dated :data:`ZIP_TIME` instead of the time it was
-    written (python-docx uses the clock), so the same table gives the same bytes."""
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
-
-
-def write_table(table: pd.DataFrame, folder: str | Path, name: str, *, lang: str = "en", decimals: int = 1,
-                hide_ci: bool = True, caption: str = "") -> dict[str, Path]:
-    """Write ``<folder>/<name>.csv`` (tidy), ``.tex`` and ``.docx``; returns the paths."""
-    folder = Path(folder)
-    paths = {"csv": folder / f"{name}.csv", "tex": folder / f"{name}.tex", "docx": folder / f"{name}.docx"}
-    write_csv(tidy_csv_frame(table, lang=lang, decimals=decimals), paths["csv"])
-    write_text(paths["tex"], to_latex(table, lang=lang, decimals=decimals, hide_ci=hide_ci, caption=caption,
-                                      label=f"tab:{name}"))
-    write_bytes(paths["docx"], to_docx_bytes(table, lang=lang, decimals=decimals, hide_ci=hide_ci, caption=caption))
-    return paths
+def crosstab_frame(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int = 1,
+                   style: Style | None = None) -> pd.DataFrame:
+    """Cross-tabulations with ``display`` and ``p_display`` (:func:`lmlib.present.crosstabs.csv_frame`)."""
+    return first_columns(_crosstabs.csv_frame(crosstabs, style or Style(lang, decimals)))

@@ -17,14 +17,15 @@ from .describe import MISSING_LEVEL, proportion
 STAGES = ("screened", "excluded", "included")
 REASON_VARIABLE = "exclusion_reason"
 FLOW_COLUMNS = ["section", "item", "level", "label", "n", "denominator", "percent"]
-LABELS = {
-    "screened": {"en": "Patients with a primary malignancy and leptomeningeal involvement on MRI (screened)",
-                 "tr": "Primer malignitesi ve MRG'de leptomeningeal tutulumu olan hastalar (taranan)"},
-    "excluded": {"en": "Excluded", "tr": "Dışlanan"},
-    "included": {"en": "Included: solid tumour, histopathologically proven, LM on contrast MRI",
-                 "tr": "Dahil edilen: histopatolojik olarak kanıtlı solid tümör, kontrastlı MRG'de LM"},
-    MISSING_LEVEL: {"en": "Reason not recorded", "tr": "Neden kaydedilmemiş"},
-}
+LABEL_KEYS = {"screened": "flow.screened", "excluded": "flow.excluded", "included": "flow.included",
+              MISSING_LEVEL: "flow.missing"}  # the text catalog's keys of the stages
+
+
+def stage_label(stage: str, lang: str = "en") -> str:
+    """The label of a flow stage (or of "reason not recorded") in ``lang``, from the text catalog."""
+    from .present.catalog import text
+
+    return text(LABEL_KEYS[stage], lang)
 
 
 class FlowError(ValueError):
@@ -70,8 +71,8 @@ def flow_counts(screening: pd.DataFrame, codebook: Codebook | None = None, *, la
     screened = len(screening)
     n_in = int(included.astype(bool).sum())
     out = screening.loc[~included.astype(bool)]
-    rows = [("screened", "", LABELS["screened"][lang], screened),
-            ("excluded", "", LABELS["excluded"][lang], len(out))]
+    rows = [("screened", "", stage_label("screened", lang), screened),
+            ("excluded", "", stage_label("excluded", lang), len(out))]
     var = _reason_variable(codebook)
     reasons = out[REASON_VARIABLE].astype(object) if REASON_VARIABLE in out else pd.Series(pd.NA, index=out.index)
     for level in var.levels:
@@ -79,8 +80,8 @@ def flow_counts(screening: pd.DataFrame, codebook: Codebook | None = None, *, la
         if n:
             rows.append(("excluded", level.name, level.label.get(lang, level.name), n))
     if reasons.isna().any():
-        rows.append(("excluded", MISSING_LEVEL, LABELS[MISSING_LEVEL][lang], int(reasons.isna().sum())))
-    rows.append(("included", "", LABELS["included"][lang], n_in))
+        rows.append(("excluded", MISSING_LEVEL, stage_label(MISSING_LEVEL, lang), int(reasons.isna().sum())))
+    rows.append(("included", "", stage_label("included", lang), n_in))
     if cohort_n is not None and cohort_n != n_in:
         raise FlowError(f"the screening log includes {n_in} patients but the cohort has {cohort_n}")
     frame = pd.DataFrame(rows, columns=["item", "level", "label", "n"])

@@ -1,300 +1,83 @@
-"""Numbers into strings: the only module that does it for the descriptive tables.
+"""Numbers into strings, and Tables 1 and 2 for display: the names this module has always had.
 
-Rounding is half away from zero at the displayed precision, as SPSS and the paper print
-(6.25 -> "6.3", 56.25 -> "56.3"), done in decimal arithmetic on the shortest repr of the float
-(so 2.675 -> "2.68", not the binary artefact "2.67"), and percentages of counts are computed
-exactly from n and the denominator before rounding.
-
-Language: ``en`` prints "53.1%"; ``tr`` prints the Turkish "%53.1" (sign first). The paper
-keeps the decimal point in Turkish ("55.4"), and so does this module.
+The code lives in the presentation layer, :mod:`lmlib.present`: the one number formatter in
+:mod:`lmlib.present.numbers` (half away from zero in decimal arithmetic, "%53.1" in Turkish,
+the decimal mark), Tables 1 and 2 in :mod:`lmlib.present.descriptive`, the cross-tabulations
+in :mod:`lmlib.present.crosstabs`, every word in the text catalog. The functions below keep
+their signatures (``lang``, ``decimals``) and call it.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from .describe import SHAPIRO_MAX_N
-
-LANGS = ("en", "tr")
-DASH = "–"  # en dash for ranges
-MISSING = "—"
-MARKS = "abcdefghijklmnopqrstuvwxyz"
-
-HEADINGS = {
-    "label": {"en": "Characteristic", "tr": "Özellik"},
-    "value": {"en": "n (%)", "tr": "n (%)"},
-    "ci": {"en": "95% CI", "tr": "%95 GA"},
-}
-NOTES = {
-    "mean_sd": {"en": "{label}: mean ± SD (min{d}max).", "tr": "{label}: ortalama ± SS (min{d}maks)."},
-    "median_iqr": {"en": "{label}: median [interquartile range, SPSS quartiles].",
-                   "tr": "{label}: ortanca [çeyrekler arası aralık, SPSS çeyrekleri]."},
-    "source_default": {"en": "The paper's summary (default).", "tr": "Makaledeki özet (varsayılan)."},
-    "source_parameter": {"en": "Summary chosen by the continuous_summary parameter.",
-                         "tr": "Özet continuous_summary parametresi ile seçildi."},
-    "shapiro": {"en": "Shapiro–Wilk W = {w}, p = {p}: normality {verdict} at the 0.05 level.",
-                "tr": "Shapiro–Wilk W = {w}, p = {p}: normal dağılım 0.05 düzeyinde {verdict}."},
-    "rejected": {"en": "rejected", "tr": "reddedildi"},
-    "not_rejected": {"en": "not rejected", "tr": "reddedilmedi"},
-    "shapiro_large": {"en": "Shapiro–Wilk not computed above {max} patients (its p-value is not accurate there).",
-                      "tr": "Shapiro–Wilk {max} hastanın üzerinde hesaplanmadı (p değeri orada doğru değildir)."},
-    "no_shapiro": {"en": "Shapiro–Wilk not computable (fewer than 3 distinct values).",
-                   "tr": "Shapiro–Wilk hesaplanamadı (3'ten az farklı değer)."},
-    "cont_missing": {"en": "n = {n} with a value, {m} missing.", "tr": "Değeri olan n = {n}, {m} eksik."},
-    "multi": {"en": "A patient can have several: percentages of patients, they do not sum to 100%.",
-              "tr": "Bir hastada birden fazla olabilir: yüzdeler hasta sayısına göredir, toplamları %100 etmez."},
-    "denominator": {"en": "{label}: percentages of the {d} patients without “{rule}” ({x} left out of the denominator).",
-                    "tr": "{label}: yüzdeler “{rule}” olmayan {d} hastaya göredir ({x} hasta paydaya alınmadı)."},
-    "missing": {"en": "Missing: patients without a recorded value, as a percentage of all patients; the levels "
-                      "above it are percentages of patients with a recorded value.",
-                "tr": "Eksik: değeri kaydedilmemiş hastalar (tüm hastalara göre yüzde); üstteki düzeyler değeri "
-                      "kaydedilmiş hastalara göre yüzdedir."},
-    "general": {"en": "n (%) of {n} patients unless a denominator is shown (n/denominator); percentages "
-                      "rounded half away from zero to {d} decimal(s).",
-                "tr": "Aksi belirtilmedikçe {n} hastanın n (%)'si (payda gösterildiğinde n/payda); yüzdeler "
-                      "{d} ondalığa yarımı sıfırdan uzağa yuvarlanmıştır."},
-    "ci": {"en": "95% CI: Wilson score interval of the proportion.",
-           "tr": "%95 GA: oranın Wilson skor aralığı."},
-}
-
-
-# ------------------------------------------------------------------------------ numbers
-# The one number formatter lives in lmlib.present.numbers; its names are kept here.
-
-from .present.numbers import (  # noqa: E402,F401 - the public names of this module
-    _decimal, _quantize, exact_percent, fmt_ci, fmt_count, fmt_mean_sd, fmt_median_iqr, fmt_month, fmt_n_percent,
-    fmt_number, fmt_p, fmt_percent, fmt_range, is_missing as _missing, round_decimal, round_half_away,
+from .present import crosstabs as _crosstabs, descriptive as _descriptive
+from .present.catalog import LANGS, check_lang as _check_lang  # noqa: F401 - public names of this module
+from .present.numbers import (  # noqa: F401 - public names of this module
+    DASH, MISSING, Style, _decimal, _quantize, exact_percent, fmt_ci, fmt_count, fmt_mean_sd, fmt_median_iqr, fmt_month,
+    fmt_n_percent, fmt_number, fmt_p, fmt_percent, fmt_range, is_missing as _missing, round_decimal, round_half_away,
     truncate_decimal,
 )
+from .present.table import MARKS  # noqa: F401
 
-
-def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
-
-
-# ------------------------------------------------------------------------------ tables
-
-def table_n(table: pd.DataFrame) -> int:
-    """The table's number of patients (its ``count`` row, else the largest denominator)."""
-    count = table.loc[table["kind"] == "count", "n"]
-    return int(count.iloc[0]) if len(count) else int(table["denominator"].max())
+table_n = _descriptive.table_n
+_suppressed = _descriptive.suppressed
 
 
 def cell(row, decimals: int = 1, lang: str = "en", n_total: int | None = None, trim: bool = False) -> str:
-    """The display string of one table row (see :mod:`lmlib.tables` for the row's columns);
-    a row masked by :func:`lmlib.suppress.suppress_table` shows "<k" (a count below k) or
-    "*" (masked so that a total does not reveal another)."""
-    kind = row["kind"]
-    if kind == "header":
-        return ""
-    if _suppressed(row):
-        from .suppress import mark
-
-        return mark(row["suppression"], int(row["suppress_below"]))
-    if kind == "count":
-        return f"{int(row['n'])}"
-    if kind == "continuous":
-        if row["summary"] == "median_iqr":
-            return fmt_median_iqr(row["median"], row["q1"], row["q3"], decimals)
-        return fmt_mean_sd(row["mean"], row["sd"], row["min"], row["max"], decimals,
-                           0 if bool(row["integer_valued"]) else decimals)
-    show = n_total is not None and not _missing(row["denominator"]) and int(row["denominator"]) != n_total
-    return fmt_n_percent(row["n"], row["denominator"], decimals, lang, show_denominator=show, trim=trim)
+    """The display string of one row of a tidy table (:func:`lmlib.present.descriptive.cell`)."""
+    return _descriptive.cell(row, Style(lang, decimals), n_total, trim)
 
 
-def _suppressed(row) -> bool:
-    """True for a row masked by :func:`lmlib.suppress.suppress_table`."""
-    value = row.get("suppressed", False) if hasattr(row, "get") else False
-    return not _missing(value) and bool(value)
-
-
-def _count(n, table_k: int) -> str:
-    """A count in a footnote: "<k" when it is from 1 to k − 1 and the table is suppressed."""
-    if table_k >= 2 and 1 <= int(n) < table_k:
-        return f"<{table_k}"
-    return f"{int(n)}"
-
-
-def add_display(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, trim: bool = False) -> pd.DataFrame:
+def add_display(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, trim: bool = False,
+                decimal_mark: str = ".") -> pd.DataFrame:
     """A copy of a tidy table with ``display`` ("17 (53.1%)") and ``ci_display`` ("36.4–69.1")."""
-    _check_lang(lang)
-    out = table.copy()
-    n_total = table_n(table)
-    out["display"] = [cell(r, decimals, lang, n_total, trim) for _, r in table.iterrows()]
-    out["ci_display"] = [fmt_ci(lo, hi, decimals) for lo, hi in zip(table["ci_low"], table["ci_high"])]
-    return out
+    return _descriptive.with_display(table, Style(lang, decimals, decimal_mark), trim)
 
 
-def footnotes(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_ci: bool = True) -> tuple[list[str], dict[int, str]]:
-    """Footnotes of a table and the marks to put on its rows.
-
-    Returns ``(notes, marks)``: notes as "a Text ..." strings (unmarked general notes first),
-    and row position -> mark letters. Every non-default choice is stated: the continuous
-    summary and who chose it with the Shapiro–Wilk result, multi-response percentages, a
-    per-item denominator rule, missing-value rows, the Wilson interval.
-    """
-    from .suppress import footnote, table_k
-
-    t = lambda key, **kw: NOTES[key][lang].format(**kw)  # noqa: E731
-    k = table_k(table)
-    notes = [t("general", n=table_n(table), d=decimals)]
-    marks: dict[int, str] = {}
-    marked: list[str] = []
-
-    def mark(position: int, note: str) -> None:
-        if note not in marked:
-            marked.append(note)
-        marks[position] = marks.get(position, "") + MARKS[marked.index(note)]
-
-    rows = table.reset_index(drop=True)
-    for pos, r in rows.iterrows():
-        if r["kind"] == "continuous":
-            text = t(r["summary"], label=r["label"], d=DASH) + " " + t(f"source_{r['summary_source']}") + " "
-            if not _missing(r["missing"]) and int(r["missing"]) > 0:
-                text += t("cont_missing", n=int(r["n"]), m=_count(r["missing"], k)) + " "
-            if _missing(r["shapiro_p"]):
-                large = not _missing(r["n"]) and int(r["n"]) > SHAPIRO_MAX_N
-                text += t("shapiro_large", max=SHAPIRO_MAX_N) if large else t("no_shapiro")
-            else:
-                verdict = t("rejected") if r["shapiro_p"] < 0.05 else t("not_rejected")
-                text += t("shapiro", w=fmt_number(r["shapiro_w"], 3), p=fmt_p(r["shapiro_p"]), verdict=verdict)
-            mark(pos, text)
-        first_of_item = pos == 0 or rows.at[pos - 1, "item"] != r["item"]
-        if r["multi_response"] and first_of_item:
-            mark(pos, t("multi"))
-        if isinstance(r["denominator_rule"], str) and first_of_item:
-            counted = rows[(rows["item"] == r["item"]) & (rows["kind"] == "level")]
-            rule = r["denominator_rule_label"] if isinstance(r.get("denominator_rule_label"), str) else r["denominator_rule"]
-            mark(pos, t("denominator", label=r["label"], d=int(counted["denominator"].iloc[0]), rule=rule,
-                        x=_count(r["excluded"], k)))
-    if (rows["kind"] == "missing").any():
-        notes.append(t("missing"))
-    if not hide_ci:
-        notes.append(t("ci"))
-    if k >= 2:
-        notes.append(footnote(k, lang))
-    return notes + [f"{MARKS[i]} {text}" for i, text in enumerate(marked)], marks
+def footnotes(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1,
+              hide_ci: bool = True) -> tuple[list[str], dict[int, str]]:
+    """Notes of a table ("a Text ..." for the marked ones, general notes first) and row
+    position -> marks (:func:`lmlib.present.descriptive.notes_and_marks`)."""
+    notes, marked, marks = _descriptive.notes_and_marks(table.reset_index(drop=True), Style(lang, decimals), hide_ci)
+    return notes + [f"{mark} {text}" for mark, text in marked], marks
 
 
 def display_table(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_ci: bool = True,
                   trim: bool = False) -> tuple[pd.DataFrame, list[str]]:
-    """The table as the paper lays it out: label (with footnote marks), indent, value, CI.
-
-    Returns ``(frame, notes)``; ``frame`` has columns label, marks (footnote letters), indent,
-    kind, value and, unless ``hide_ci``, ci. Used by :func:`styler` and :mod:`lmlib.export`.
-    """
-    shown = add_display(table, lang=lang, decimals=decimals, trim=trim).reset_index(drop=True)
-    notes, marks = footnotes(table, lang=lang, decimals=decimals, hide_ci=hide_ci)
+    """The table's display rows as a frame (label, marks, indent, kind, value and, unless
+    ``hide_ci``, ci) and its notes; the :class:`~lmlib.present.table.DisplayTable` itself is
+    :func:`lmlib.present.descriptive.display_table`."""
+    shown = _descriptive.display_table(table, Style(lang, decimals), hide_ci=hide_ci, trim=trim)
+    rows = table.reset_index(drop=True)
     frame = pd.DataFrame({
-        "label": shown["label"], "marks": [marks.get(i, "") for i in range(len(shown))],
-        "indent": shown["indent"].astype(int), "kind": shown["kind"], "value": shown["display"],
+        "label": [r.cells.get("label", "") for r in shown.rows], "marks": [r.marks.get("label", "") for r in shown.rows],
+        "indent": [r.indent for r in shown.rows], "kind": rows["kind"], "value": [r.cells["value"] for r in shown.rows],
     })
     if not hide_ci:
-        frame["ci"] = shown["ci_display"]
+        frame["ci"] = [r.cells["ci"] for r in shown.rows]
+    notes = [text for mark, text in shown.all_notes() if not mark] + [f"{m} {t}" for m, t in shown.footnotes]
     return frame, notes
 
 
 def styler(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_ci: bool = True,
            caption: str | None = None, trim: bool = False):
-    """A pandas Styler for JupyterLab: indented labels, header rows in bold, footnotes below;
-    ``hide_ci=False`` adds the Wilson 95% CI column."""
-    frame, notes = display_table(table, lang=lang, decimals=decimals, hide_ci=hide_ci, trim=trim)
-    labels = [_html(lab) + (f"<sup>{m}</sup>" if m else "") for lab, m in zip(frame["label"], frame["marks"])]
-    shown = pd.DataFrame({HEADINGS["label"][lang]: labels, HEADINGS["value"][lang]: frame["value"]})
-    if not hide_ci:
-        shown[HEADINGS["ci"][lang]] = frame["ci"]
-    indent = frame["indent"].tolist()
-    bold = (frame["kind"] == "header").tolist()
-
-    def style_row(row):
-        i = row.name
-        first = f"padding-left: {0.3 + 1.5 * indent[i]}em; text-align: left;" + (" font-weight: bold;" if bold[i] else "")
-        return [first] + ["text-align: right;"] * (len(row) - 1)
-
-    title = f"<b>{_html(caption)}</b><br>" if caption else ""
-    return (shown.style.apply(style_row, axis=1).hide(axis="index")
-            .set_caption(title + "<br>".join(f"<small>{_html(n)}</small>" for n in notes))
-            .set_table_styles([{"selector": "caption", "props": "caption-side: bottom; text-align: left;"},
-                               {"selector": "th.col0", "props": "text-align: left;"},
-                               {"selector": "th", "props": "border-bottom: 1px solid black;"}]))
-
-
-def _html(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-# ------------------------------------------------------------------------------ cross-tables
-
-TESTS = {
-    "fisher_exact": {"en": "Fisher's exact", "tr": "Fisher kesin"},
-    "freeman_halton": {"en": "Freeman–Halton exact", "tr": "Freeman–Halton kesin"},
-    "freeman_halton_monte_carlo": {"en": "Freeman–Halton, Monte Carlo (seeded)",
-                                   "tr": "Freeman–Halton, Monte Carlo (sabit tohum)"},
-    "not_testable": {"en": "not testable", "tr": "test edilemez"},
-}
-EXPLORATORY_NOTE = {
-    "en": "Exploratory analysis of a case series: column percentages (patients of each primary site); "
-          "two-sided Fisher's exact test (2×2) or Freeman–Halton exact test (r×c; Freeman & Halton 1951); "
-          "no correction for multiple testing; groups of one or two patients carry almost no information. "
-          "These p-values describe, they do not confirm.",
-    "tr": "Olgu serisinde keşifsel analiz: sütun yüzdeleri (her primer bölgenin hastaları); iki yönlü Fisher "
-          "kesin testi (2×2) veya Freeman–Halton kesin testi (r×c; Freeman & Halton 1951); çoklu karşılaştırma "
-          "düzeltmesi yapılmamıştır; bir-iki hastalık gruplar neredeyse bilgi taşımaz. Bu p değerleri betimler, "
-          "doğrulamaz.",
-}
+    """Table 1 or 2 for JupyterLab: a :class:`~lmlib.present.table.DisplayTable` (its HTML has
+    the indented labels, bold headings and footnotes); ``caption`` replaces the title."""
+    return _descriptive.display_table(table, Style(lang, decimals), hide_ci=hide_ci, trim=trim, title=caption)
 
 
 def crosstab_cells(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int = 1) -> list[str]:
-    """"n (%)" of each cross-tabulation row; "<k" or "*" for a cell masked by
-    :func:`lmlib.suppress.suppress_crosstab`."""
-    from .suppress import mark
-
-    return [mark(r["suppression"], int(r["suppress_below"])) if _suppressed(r)
-            else fmt_n_percent(r["n"], r["denominator"], decimals, lang) for _, r in crosstabs.iterrows()]
+    """"n (%)" of each cross-tabulation row ("<k" or "*" when masked)."""
+    return _crosstabs.cells(crosstabs, Style(lang, decimals))
 
 
 def crosstab_wide(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int = 1) -> pd.DataFrame:
-    """Cross-tabulations (:func:`lmlib.crosstab.findings_by`) as a wide display table: one row
-    per finding level, one column per group ("Lung (n = 17)") with n (%), then p and test."""
-    _check_lang(lang)
+    """The cross-tabulations' display cells as a DataFrame (one column per group, "Lung (n = 17)")."""
     if crosstabs.empty:
         return pd.DataFrame()
-    frame = crosstabs.copy()
-    frame["cell"] = crosstab_cells(frame, decimals=decimals, lang=lang)
-    sizes = frame.groupby("by_level", sort=False)["denominator"].max()
-    k = int(frame["suppress_below"].iloc[0]) if "suppress_below" in frame else 0
-    heads = {lv: f"{lab} (n = {_count(sizes[lv], k)})"
-             for lv, lab in dict(zip(frame["by_level"], frame["by_label"])).items()}
-    frame["column"] = frame["by_level"].map(heads)
-    first = frame.drop_duplicates(["item", "level"]).set_index(["item", "level"])
-    wide = frame.set_index(["item", "level", "column"])["cell"].unstack("column")
-    wide = wide.reindex(index=first.index, columns=list(dict.fromkeys(frame["column"])))
-    wide.insert(0, "finding", first["item_label"])
-    wide.insert(1, "level_label", first["label"])
-    wide["p"] = [fmt_p(p) for p in first["p_value"]]
-    wide["test"] = [TESTS[t][lang] for t in first["test"]]
-    repeated = wide["finding"].eq(wide["finding"].shift())
-    for col in ("finding", "p", "test"):
-        wide.loc[repeated, col] = ""  # one p per finding, on its first line
-    names = {"en": ("Finding", "Level"), "tr": ("Bulgu", "Düzey")}[lang]
-    wide = wide.reset_index(drop=True).rename(columns={"finding": names[0], "level_label": names[1], "test": "Test"})
-    wide.columns.name = None
-    return wide
+    return _crosstabs.display_table(crosstabs, Style(lang, decimals)).to_frame()
 
 
 def crosstab_styler(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int = 1):
-    """:func:`crosstab_wide` as a Styler for JupyterLab (no index, text left, counts right),
-    with the exploratory note as its caption."""
-    wide = crosstab_wide(crosstabs, lang=lang, decimals=decimals)
-    text_cols = list(wide.columns[:2]) + ["Test"]
-    caption = EXPLORATORY_NOTE[lang]
-    if "suppress_below" in crosstabs and len(crosstabs):
-        from .suppress import footnote
-
-        caption += " " + footnote(int(crosstabs["suppress_below"].iloc[0]), lang)
-    return (wide.style.hide(axis="index")
-            .set_properties(subset=text_cols, **{"text-align": "left"})
-            .set_properties(subset=[c for c in wide.columns if c not in text_cols],
-                            **{"text-align": "right", "white-space": "nowrap"})
-            .set_caption(f"<small>{_html(caption)}</small>")
-            .set_table_styles([{"selector": "caption", "props": "caption-side: bottom; text-align: left;"}]))
+    """The cross-tabulations for JupyterLab: a :class:`~lmlib.present.table.DisplayTable`."""
+    return _crosstabs.display_table(crosstabs, Style(lang, decimals))

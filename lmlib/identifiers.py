@@ -30,12 +30,6 @@ import pandas as pd
 from .normalize import match_key
 
 KINDS = ("national_id", "email", "phone")
-LABELS = {
-    "national_id": {"en": "national ID", "tr": "TC kimlik no"},
-    "email": {"en": "e-mail", "tr": "e-posta"},
-    "phone": {"en": "phone number", "tr": "telefon"},
-    "header": {"en": "identifier header", "tr": "kimlik başlığı"},
-}
 NOUNS = {"national_id": "a national ID number", "email": "an e-mail address", "phone": "a phone number"}
 
 _NATIONAL_ID = re.compile(r"(?<![\d.,])([1-9]\d{10})(?!\d|[.,]0*[1-9])")  # "…950.0" from Excel counts
@@ -146,7 +140,9 @@ def header_names_identifier(header) -> bool:
 
 def describe_kinds(kinds: Iterable[str], lang: str = "en") -> str:
     """The kinds as words for a message: "national ID, phone number" (never a value)."""
-    return ", ".join(LABELS[k][lang] for k in kinds)
+    from .present.catalog import text
+
+    return ", ".join(text(f"identifier.{k}", lang) for k in kinds)
 
 
 def masked(value, label: str = "value not shown: it looks like a direct identifier") -> str | None:
@@ -157,5 +153,5 @@ def masked(value, label: str = "value not shown: it looks like a direct identifi
     return f"[{label}]" if looks_like_identifier(value) else value
 
 
-__all__ = ["HEADER_WORDS", "KINDS", "LABELS", "NOUNS", "candidates", "column_kinds", "describe_kinds", "header_names_identifier",
+__all__ = ["HEADER_WORDS", "KINDS", "NOUNS", "candidates", "column_kinds", "describe_kinds", "header_names_identifier",
            "identifier_kinds", "is_national_id", "looks_like_identifier", "masked"]

@@ -50,20 +50,6 @@ MASKED_NUMBERS = ["n", "percent", "ci_low", "ci_high"]
 EXCLUSIVE_KINDS = ("level",)
 NESTED_KINDS = ("nested", "missing")
 
-NOTES = {
-    "footnote": {
-        "en": "Counts below {k} are suppressed (shown as <{k}), with further cells suppressed where a total "
-              "would reveal them (shown as {mark}).",
-        "tr": "{k} altındaki sayılar gizlenmiştir (<{k} olarak gösterilir); bir toplamın gizli bir sayıyı ortaya "
-              "çıkaracağı yerlerde başka hücreler de gizlenmiştir ({mark} olarak gösterilir).",
-    },
-    "figure": {
-        "en": "*Figure not drawn: it would show counts below {k} (small-cell suppression, SUPPRESS_BELOW={k}).*",
-        "tr": "*Şekil çizilmedi: {k} altındaki sayıları gösterecekti (küçük hücre gizleme, SUPPRESS_BELOW={k}).*",
-    },
-}
-
-
 def check_k(k) -> int:
     """``k`` as an int (0 and 1 mean off); raises ValueError for a negative or non-integer k."""
     try:
@@ -201,7 +187,9 @@ def count_text(n, k, digits: str = ".12g") -> str:
 def footnote(k, lang: str = "en") -> str:
     """"Counts below k are suppressed (shown as <k), with further cells suppressed where a
     total would reveal them (shown as *)." in ``lang``."""
-    return NOTES["footnote"][lang].format(k=int(k), mark=SECONDARY_MARK)
+    from .present.catalog import text
+
+    return text("suppress.footnote", lang, k=int(k), mark=SECONDARY_MARK)
 
 
 def blank_small(frame: pd.DataFrame, columns, k) -> pd.DataFrame:
@@ -281,7 +269,9 @@ def skip_figure(path, k, lang: str = "en") -> str:
 
     if path is not None and Path(path).is_file():
         Path(path).unlink()
-    return NOTES["figure"][lang].format(k=int(k))
+    from .present.catalog import text
+
+    return text("suppress.figure", lang, k=int(k))
 
 
 def mask_audit(audit: pd.DataFrame, k) -> pd.DataFrame:
@@ -306,6 +296,6 @@ def mask_audit(audit: pd.DataFrame, k) -> pd.DataFrame:
     return out
 
 
-__all__ = ["FLAG_COLUMNS", "NOTES", "SECONDARY_MARK", "active", "blank_small", "check_k", "count_text",
+__all__ = ["FLAG_COLUMNS", "SECONDARY_MARK", "active", "blank_small", "check_k", "count_text",
            "counts_hide", "figure_hides", "footnote", "is_small", "mark", "mask_audit", "skip_figure",
            "suppress_crosstab", "suppress_table", "table_k"]

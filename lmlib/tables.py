@@ -8,12 +8,15 @@ codebook variable of the same ``section`` as extra rows; levels, labels (en/tr),
 One row per table line. Columns (:data:`ROW_COLUMNS`): ``section``, ``item``, ``level``
 (the published.yaml keys: a level name, ``yes`` for a yes/no item, ``parent:level`` for a
 nested level, ``missing``), ``label`` (in the requested language), ``indent`` (0-2),
-``kind`` (count, continuous, header, level, nested, yes, option, missing), ``multi_response``,
+``kind`` (count, continuous, header, level, nested, yes, option, missing, not_applicable), ``multi_response``,
 counts (``n``, ``denominator``, ``percent`` in 0-100 unrounded, Wilson ``ci_low``/``ci_high``),
 continuous statistics (see :func:`lmlib.describe.continuous_summary`), ``summary`` (mean_sd
 or median_iqr) with ``summary_source`` (default or parameter), and the denominator rule
 (``denominator_rule`` = the column whose True rows are left out, with its label
-``denominator_rule_label``, ``excluded`` = how many).
+``denominator_rule_label``, ``excluded`` = how many). A nested variable that does not apply
+within a parent level (codebook ``not_applicable_within``, e.g. the histology of a tumour of
+unknown primary) gets one ``not_applicable`` row (level ``parent:not_applicable``) counting
+those patients, without a percentage.
 Strings such as "17 (53.1%)" are made by :mod:`lmlib.formatting`.
 
 The rows are built from counts: ``data`` is the cleaned cohort (counted here, through the
@@ -31,6 +34,7 @@ from .published import load_published  # noqa: F401 - re-exported
 
 N_ITEM = "n_patients"
 GROUP_ITEM = "cranial_nerve_groups"
+NOT_APPLICABLE = "not_applicable"  # kind and level of a nested row whose variable does not apply
 SUMMARIES = ("mean_sd", "median_iqr")
 DEFAULT_SUMMARY = "mean_sd"  # the paper: mean ± SD (min–max)
 # Per-item denominators (the paper: "26 died (100%)" of the 26 patients still followed).
@@ -248,7 +252,11 @@ def _nested(source, parent, child, parent_level: str, denominator: int, lang, al
             p = describe.proportion(n, denominator, alpha=alpha)
             rows.append(_row(child.name, f"{parent_level}:{lv.name}", lv.label.get(lang, lv.name), 2, "nested",
                              **{k: p[k] for k in COUNT_FIELDS}))
-    if missing:
+    if missing and parent_level in child.spec.get("not_applicable_within", ()):
+        # e.g. histology of a tumour of unknown primary: a count, but no percentage or CI of a "finding"
+        rows.append(_row(child.name, f"{parent_level}:{NOT_APPLICABLE}", child.label(lang), 2, NOT_APPLICABLE,
+                         n=missing, denominator=denominator))
+    elif missing:
         p = describe.proportion(missing, denominator, alpha=alpha)
         rows.append(_row(child.name, f"{parent_level}:{describe.MISSING_LEVEL}", text("missing", lang), 2, "missing",
                          **{k: p[k] for k in COUNT_FIELDS}))

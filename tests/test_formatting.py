@@ -125,8 +125,8 @@ def test_a_differing_denominator_is_printed_in_the_cell(cohort):
 def test_footnotes_state_the_summary_its_source_and_the_normality_result(cohort):
     notes, marks = f.footnotes(table1(cohort.data))
     age_note = next(n for n in notes if "Age" in n)
-    assert "mean ± SD (min–max)" in age_note and "default" in age_note
-    assert "Shapiro–Wilk W = 0.962, p = 0.307" in age_note and "not rejected" in age_note
+    assert "mean ± standard deviation (range)" in age_note and "as in the source paper" in age_note
+    assert "Shapiro–Wilk W = 0.962, p = 0.307" in age_note and "compatible with a normal distribution" in age_note
     notes, _ = f.footnotes(table1(cohort.data, summary="age=median_iqr"))
     age_note = next(n for n in notes if "Age" in n)
     assert "median [interquartile range" in age_note and "continuous_summary parameter" in age_note
@@ -163,6 +163,6 @@ def test_a_continuous_variable_with_missing_values_says_so_in_its_footnote(cohor
     data = cohort.data.copy()
     data.loc[data.index[:3], "age"] = float("nan")
     notes, _ = f.footnotes(table1(data))
-    assert any("n = 29 with a value, 3 missing." in n for n in notes)
+    assert any("Recorded for 29 patients, missing for 3." in n for n in notes)
     notes, _ = f.footnotes(table1(cohort.data))
-    assert not any("missing." in n for n in notes)
+    assert not any("missing for" in n for n in notes)
