@@ -13,7 +13,6 @@ as its month ("December 2018"), never as a full date.
 """
 from __future__ import annotations
 
-import html
 import importlib.metadata
 from pathlib import PurePosixPath, PureWindowsPath
 import platform
@@ -26,8 +25,14 @@ VERSION_PACKAGES = ("lmlib", "Python", "pandas", "numpy", "scipy", "statsmodels"
 COLOPHON_COLUMNS = ["group", "item", "value"]
 NOT_A_CHECKOUT = "not a git checkout"
 DIRTY = "(uncommitted changes)"
-SYNTHETIC_BANNER = ("SYNTHETIC DATA: these numbers come from the bundled synthetic cohort, "
-                    "not from patients. Do not cite them.")
+
+def _text(key: str, lang: str = "en", **values) -> str:
+    from .present.catalog import text
+
+    return text(key, lang, **values)
+
+
+SYNTHETIC_BANNER = _text("colophon.banner")  # the English banner (tests and old callers)
 TOPICS = ("descriptive", "crosstab", "survival", "audit")
 LANGS = ("en", "tr")
 
@@ -74,19 +79,20 @@ def file_name(value: str) -> str:
     return text
 
 
-def shown_parameters(parameters: dict | None) -> dict[str, str]:
+def shown_parameters(parameters: dict | None, lang: str | None = None) -> dict[str, str]:
     """The parameters as a report shows them, as text: strings quoted, paths by their file
-    name only (never a folder), an empty ``data``/``codebook`` spelled out, the data cut-off as
-    its month. ``globals()`` may be passed: names starting with ``_`` and non-scalar values
-    (modules, DataFrames) are left out."""
-    defaults = {"data": "'' (the bundled synthetic cohort)", "codebook": "'' (data/codebook.yaml)"}
+    name only (never a folder), an empty ``data``/``codebook`` spelled out (in ``lang``, default
+    English), the data cut-off as its month in the parameters' language. ``globals()`` may be
+    passed: names starting with ``_`` and non-scalar values (modules, DataFrames) are left out."""
+    words = lang if lang in LANGS else "en"
+    defaults = {"data": _text("colophon.default_data", words), "codebook": _text("colophon.default_codebook", words)}
     shown = {}
-    lang = (parameters or {}).get("lang")
+    month_lang = (parameters or {}).get("lang")
     for name, value in (parameters or {}).items():
         if name.startswith("_") or not isinstance(value, (str, int, float, bool, type(None))):
             continue
         if name == "data_cut" and isinstance(value, str) and value:
-            shown[name] = data_cut_text(value, lang if lang in LANGS else "en")
+            shown[name] = data_cut_text(value, month_lang if month_lang in LANGS else "en")
         elif isinstance(value, str):
             shown[name] = defaults[name] if not value and name in defaults else repr(file_name(value))
         else:
@@ -96,44 +102,58 @@ def shown_parameters(parameters: dict | None) -> dict[str, str]:
 
 def data_cut_text(data_cut, lang: str = "en") -> str:
     """The data cut-off as a shared report shows it: its month ("December 2018", "Aralık
-    2018"), never the day; "not given" when empty (the colophon's labels are English); text
-    that is not a date as it is."""
-    from .formatting import fmt_month
+    2018"), never the day; "not given" when empty; text that is not a date as it is."""
+    from .present.numbers import fmt_month
 
     if not data_cut:
-        return "not given"
+        return _text("word.not_given", lang if lang in LANGS else "en")
     try:
         return fmt_month(data_cut, lang)
     except (ValueError, TypeError):
         return str(data_cut)
 
 
+def _commit_text(commit: str, lang: str) -> str:
+    if commit == NOT_A_CHECKOUT:
+        return _text("colophon.not_checkout", lang)
+    return commit.replace(DIRTY, _text("colophon.dirty", lang))
+
+
 def colophon(cohort, parameters: dict | None = None, *, versions: dict | None = None,
-             commit: str | None = None):
+             commit: str | None = None, lang: str | None = None):
     """The colophon as a DataFrame with columns ``group``, ``item``, ``value`` (all strings).
 
     Parameters
     ----------
     cohort : a :class:`lmlib.cohort.Cohort` (its ``provenance()`` is used) or a provenance dict.
-    parameters : the notebook's parameters (a dict; ``globals()`` works too).
+    parameters : the notebook's parameters (a dict; ``globals()`` works too); the data cut-off
+        month is written in their ``lang``.
     versions, commit : override the installed versions / git commit (for tests).
+    lang : language of the labels and words (default English); parameter names and versions
+        are shown as they are.
     """
     import pandas as pd
 
+    words = lang if lang in LANGS else "en"
+    t = lambda key: _text(key, words)  # noqa: E731
     prov = cohort.provenance() if hasattr(cohort, "provenance") else dict(cohort)
     versions = package_versions() if versions is None else versions
     commit = git_commit() if commit is None else commit
+    cut = data_cut_text(prov.get("data_cut"), _lang(parameters)) if prov.get("data_cut") else t("word.not_given")
     rows = [
-        ("Input", "Input file", file_name(prov.get("input_file", ""))),
-        ("Input", "Input SHA-256", prov.get("input_sha256", "")),
-        ("Input", "Codebook SHA-256", prov.get("codebook_sha256", "")),
-        ("Input", "Patients (n)", str(prov.get("n", ""))),
-        ("Input", "Data cut-off", data_cut_text(prov.get("data_cut"), _lang(parameters))),
-        ("Input", "Synthetic data", "YES: synthetic cohort, not patients" if prov.get("synthetic") else "no"),
-        ("Code", "Git commit", commit),
+        (t("colophon.group.input"), t("colophon.input_file"), file_name(prov.get("input_file", ""))),
+        (t("colophon.group.input"), t("colophon.input_sha"), prov.get("input_sha256", "")),
+        (t("colophon.group.input"), t("colophon.codebook_sha"), prov.get("codebook_sha256", "")),
+        (t("colophon.group.input"), t("colophon.n"), str(prov.get("n", ""))),
+        (t("colophon.group.input"), t("colophon.cut"), cut),
+        (t("colophon.group.input"), t("colophon.synthetic"),
+         t("colophon.synthetic_yes") if prov.get("synthetic") else t("colophon.synthetic_no")),
+        (t("colophon.group.code"), t("colophon.commit"), _commit_text(commit, words)),
     ]
-    rows += [("Parameters", name, value) for name, value in shown_parameters(parameters).items()]
-    rows += [("Software", name, version) for name, version in versions.items()]
+    rows += [(t("colophon.group.parameters"), name, value)
+             for name, value in shown_parameters(parameters, words).items()]
+    rows += [(t("colophon.group.software"), name, t("colophon.not_installed") if version == "not installed" else version)
+             for name, version in versions.items()]
     return pd.DataFrame(rows, columns=COLOPHON_COLUMNS)
 
 
@@ -185,94 +205,11 @@ REFERENCES = {
                  "2019;4(40):1317.",
 }
 
-_TEXT = {
-    "en": {
-        "mean_sd": "Continuous variables are summarised as mean ± standard deviation (range); the "
-                   "normality of each was assessed with the Shapiro–Wilk test (Shapiro & Wilk 1965).",
-        "median_iqr": "{vars} summarised as median [interquartile range], with quartiles by SPSS's "
-                      "weighted-average definition (Hyndman & Fan 1996, type 6).",
-        "median_one": "{var} was",
-        "median_many": "{vars} were",
-        "categorical": "Categorical variables are given as n (%), with percentages rounded half away from "
-                       "zero to {places}; 95% confidence intervals of proportions are Wilson "
-                       "score intervals (Wilson 1927).",
-        "crosstab": "Cross-tabulations were tested with Fisher's exact test (2 × 2 tables; Fisher 1922) or "
-                    "its Freeman–Halton extension (larger tables; Freeman & Halton 1951), two-sided; given "
-                    "the size of the series these tests are exploratory, and no correction for multiple "
-                    "testing was made.",
-        "survival": "Overall survival was estimated with the Kaplan–Meier method (Kaplan & Meier 1958). "
-                    "Median survival is the smallest time at which the survival estimate is 0.5 or less "
-                    "(the SPSS convention); its standard error was obtained from the Greenwood variance "
-                    "(Greenwood 1926) and a kernel density estimate of the survival curve at the median, "
-                    "with a 95% confidence interval of the median ± 1.96 standard errors, as SPSS reports "
-                    "it. The Brookmeyer–Crowley 95% confidence interval of the median (Brookmeyer & Crowley "
-                    "1982), with the log-log transform, is given as well. Survival between groups was "
-                    "compared with the log-rank test (Mantel 1966). Survival at landmark times is read "
-                    "off the Kaplan–Meier curve with log-log 95% confidence intervals, and the restricted "
-                    "mean survival time is given with its standard error (Royston & Parmar 2013). Hazard "
-                    "ratios with 95% confidence intervals come from univariable Cox proportional hazards "
-                    "models (Cox 1972), with the proportional-hazards assumption checked by the test of "
-                    "Grambsch and Therneau (1994); models with fewer than 10 events per variable are "
-                    "labelled exploratory (Peduzzi et al. 1995). Median follow-up was estimated with the "
-                    "reverse Kaplan–Meier method (Schemper & Smith 1996).",
-        "audit": "The published numbers were checked for internal consistency (percentages against "
-                 "their counts and denominators, sums of mutually exclusive categories, subgroup counts "
-                 "against their parents, means of whole numbers by the GRIM test (Brown & Heathers 2017), "
-                 "and the median ± SE against its 95% confidence interval) and compared with the values "
-                 "recomputed from the data at the published precision.",
-        "software": "Analyses were performed in Python {Python} with pandas {pandas} (McKinney 2010), SciPy "
-                    "{scipy} (Virtanen et al. 2020), statsmodels {statsmodels} (Seabold & Perktold 2010) "
-                    "and lifelines {lifelines} (Davidson-Pilon 2019), using lmlib {lmlib}.",
-        "heading": "Statistical analysis",
-        "references": "References",
-    },
-    "tr": {
-        "mean_sd": "Sürekli değişkenler ortalama ± standart sapma (en küçük–en büyük) olarak özetlenmiş; "
-                   "normal dağılıma uygunluk Shapiro–Wilk testi ile değerlendirilmiştir (Shapiro & Wilk 1965).",
-        "median_iqr": "{vars} ortanca [çeyrekler arası aralık] olarak özetlenmiş; çeyrekler SPSS'in ağırlıklı "
-                      "ortalama tanımıyla hesaplanmıştır (Hyndman & Fan 1996, tip 6).",
-        "median_one": "{var}",
-        "median_many": "{vars}",
-        "categorical": "Kategorik değişkenler n (%) olarak verilmiş; yüzdeler {d} ondalık basamağa, yarım "
-                       "değerler sıfırdan uzağa yuvarlanmıştır. Oranların %95 güven aralıkları Wilson skor "
-                       "aralığıdır (Wilson 1927).",
-        "crosstab": "Çapraz tablolar iki yönlü Fisher kesin testi (2 × 2 tablolar; Fisher 1922) ya da "
-                    "Freeman–Halton genişlemesi (daha büyük tablolar; Freeman & Halton 1951) ile "
-                    "karşılaştırılmıştır; serinin büyüklüğü nedeniyle bu testler keşif amaçlıdır ve çoklu "
-                    "karşılaştırma düzeltmesi yapılmamıştır.",
-        "survival": "Genel sağkalım Kaplan–Meier yöntemiyle hesaplanmıştır (Kaplan & Meier 1958). Ortanca "
-                    "sağkalım, sağkalım kestiriminin 0.5 ya da altına indiği en küçük süredir (SPSS "
-                    "yaklaşımı); standart hatası Greenwood varyansı (Greenwood 1926) ve sağkalım eğrisinin "
-                    "ortancadaki çekirdek yoğunluk kestirimi ile bulunmuş, %95 güven aralığı SPSS'teki gibi "
-                    "ortanca ± 1.96 standart hata olarak verilmiştir. Ortancanın log-log dönüşümlü "
-                    "Brookmeyer–Crowley %95 güven aralığı (Brookmeyer & Crowley 1982) da verilmiştir. "
-                    "Gruplar arasında sağkalım log-rank testi ile karşılaştırılmıştır (Mantel 1966). Belirli "
-                    "zamanlardaki sağkalım Kaplan–Meier eğrisinden log-log %95 güven aralıklarıyla, "
-                    "kısıtlanmış ortalama sağkalım süresi standart hatasıyla verilmiştir (Royston & Parmar "
-                    "2013). Tehlike oranları ve %95 güven aralıkları tek değişkenli Cox orantılı tehlikeler "
-                    "modelleriyle (Cox 1972) hesaplanmış, orantılı tehlikeler varsayımı Grambsch ve "
-                    "Therneau (1994) testiyle sınanmıştır; değişken başına 10'dan az olay bulunan modeller "
-                    "keşif amaçlı olarak belirtilmiştir (Peduzzi ve ark. 1995). Ortanca izlem süresi ters "
-                    "Kaplan–Meier yöntemiyle hesaplanmıştır (Schemper & Smith 1996).",
-        "audit": "Yayımlanan sayılar kendi içinde tutarlılık açısından (yüzdelerin sayı ve paydalarla, "
-                 "birbirini dışlayan kategorilerin toplamının, alt grupların üst gruplarla uyumu, tam sayı "
-                 "verilerin ortalamalarının GRIM testiyle (Brown & Heathers 2017) ve ortanca ± standart "
-                 "hatanın %95 güven aralığıyla uyumu) denetlenmiş ve verilerden yayımlanan duyarlıkta "
-                 "yeniden hesaplanan değerlerle karşılaştırılmıştır.",
-        "software": "Analizler Python {Python}, pandas {pandas} (McKinney 2010), SciPy {scipy} (Virtanen ve "
-                    "ark. 2020), statsmodels {statsmodels} (Seabold & Perktold 2010) ve lifelines "
-                    "{lifelines} (Davidson-Pilon 2019) ile, lmlib {lmlib} kullanılarak yapılmıştır.",
-        "heading": "İstatistiksel analiz",
-        "references": "Kaynaklar",
-    },
-}
-
-_TOPIC_REFERENCES = {
-    "descriptive": ["shapiro", "hyndman", "wilson"],
-    "crosstab": ["fisher", "freeman"],
+# The references each part of the paragraph cites (author–year in its text), in its order.
+_PART_REFERENCES = {
+    "mean_sd": ["shapiro"], "median_iqr": ["hyndman"], "categorical": ["wilson"], "crosstab": ["fisher", "freeman"],
     "survival": ["kaplan", "greenwood", "brookmeyer", "mantel", "royston", "cox", "grambsch", "peduzzi", "schemper"],
-    "audit": ["brown"],
-    "software": ["pandas", "scipy", "statsmodels", "lifelines"],
+    "audit": ["brown"], "software": ["pandas", "scipy", "statsmodels", "lifelines"],
 }
 
 
@@ -312,8 +249,18 @@ def _median_variables(continuous_summary) -> list[str]:
     return [name for name, choice in parse_summary(continuous_summary).items() if choice == "median_iqr"]
 
 
+def _parts(sections, continuous_summary) -> list[str]:
+    """The parts of the paragraph, in order (keys of :data:`_PART_REFERENCES`)."""
+    topics = method_topics(sections)
+    parts = []
+    if "descriptive" in topics:
+        parts += ["mean_sd"] + (["median_iqr"] if _median_variables(continuous_summary) else []) + ["categorical"]
+    parts += [t for t in ("crosstab", "survival", "audit") if t in topics]
+    return parts + ["software"]
+
+
 def methods_paragraph(lang: str = "en", sections=None, *, continuous_summary: str | dict = "",
-                      decimals: int = 1, versions: dict | None = None) -> str:
+                      decimals: int = 1, versions: dict | None = None, decimal_mark: str = ".") -> str:
     """A ready-to-paste "Statistical analysis" paragraph for the manuscript.
 
     Parameters
@@ -324,45 +271,44 @@ def methods_paragraph(lang: str = "en", sections=None, *, continuous_summary: st
         summarised as median [IQR] instead of mean ± SD (range).
     decimals : decimal places of the percentages.
     versions : package versions (default: the installed ones, :func:`package_versions`).
+    decimal_mark : of the numbers in the text (0.5, 1.96).
 
     Returns
     -------
-    The paragraph as plain text (no markup), citations in author-year form; the full
-    references are :func:`methods_references`.
+    The paragraph as plain text (no markup), every citation in author–year form; the full
+    references of exactly those citations are :func:`methods_references`.
     """
+    from .present.numbers import fmt_number
+
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    text = _TEXT[lang]
     versions = {**package_versions(), **(versions or {})}
-    topics = method_topics(sections)
-    parts = []
-    if "descriptive" in topics:
-        parts.append(text["mean_sd"])
-        medians = _median_variables(continuous_summary)
-        if medians:
+    out = []
+    for part in _parts(sections, continuous_summary):
+        if part == "median_iqr":
+            medians = _median_variables(continuous_summary)
             names = ", ".join(medians)
-            subject = (text["median_one"].format(var=names) if len(medians) == 1
-                       else text["median_many"].format(vars=names))
-            parts.append(text["median_iqr"].format(vars=subject[0].upper() + subject[1:]))
-        d = int(decimals)
-        places = {0: "whole numbers", 1: "one decimal place", 2: "two decimal places"}.get(d, f"{d} decimal places")
-        parts.append(text["categorical"].format(d=d, places=places))
-    if "crosstab" in topics:
-        parts.append(text["crosstab"])
-    if "survival" in topics:
-        parts.append(text["survival"])
-    if "audit" in topics:
-        parts.append(text["audit"])
-    parts.append(text["software"].format(**versions))
-    return " ".join(parts)
+            key = "methods.median_iqr_one" if len(medians) == 1 else "methods.median_iqr_many"
+            out.append(_text(key, lang, vars=names[0].upper() + names[1:]))
+        elif part == "categorical":
+            out.append(_text("methods.categorical", lang, places=_text(f"decimals.{int(decimals)}", lang)))
+        elif part == "survival":
+            out.append(_text("methods.survival", lang, half=fmt_number(0.5, 1, decimal_mark),
+                             z=fmt_number(1.96, 2, decimal_mark)))
+        elif part == "software":
+            out.append(_text("methods.software", lang, **versions))
+        else:
+            out.append(_text(f"methods.{part}", lang))
+    return " ".join(out)
 
 
-def methods_references(sections=None) -> list[str]:
-    """The full references cited by :func:`methods_paragraph` for these sections, in order."""
+def methods_references(sections=None, continuous_summary: str | dict = "") -> list[str]:
+    """The full references of the citations of :func:`methods_paragraph` (same ``sections`` and
+    ``continuous_summary``), each once, in alphabetical order of the first author."""
     keys = []
-    for topic in method_topics(sections) + ["software"]:
-        keys += _TOPIC_REFERENCES[topic]
-    return [REFERENCES[k] for k in keys]
+    for part in _parts(sections, continuous_summary):
+        keys += [k for k in _PART_REFERENCES[part] if k not in keys]
+    return sorted((REFERENCES[k] for k in keys), key=lambda ref: ref.casefold())
 
 
 # ------------------------------------------------------------------------------ display
@@ -384,34 +330,42 @@ section.lm-colophon td.lm-hash { font-family: monospace; word-break: break-all; 
 section.lm-colophon .lm-methods { background: #f6f6f6; border-left: 4px solid #4a6fa5; padding: 0.6em 0.9em;
   max-width: 60em; line-height: 1.45; }
 section.lm-colophon .lm-methods p { margin: 0; }
-section.lm-colophon .lm-references { font-size: 0.9em; max-width: 60em; }
+section.lm-colophon .lm-references { font-size: 0.9em; max-width: 60em; list-style: none; padding-left: 0; }
+section.lm-colophon .lm-references li { padding-left: 1.5em; text-indent: -1.5em; margin: 0.15em 0; }
+section.lm-colophon .lm-methods-hint { font-size: 0.9em; color: #444; margin: 0.2em 0; }
 </style>
 """
 
 
 def colophon_html(table, paragraph: str = "", references=(), *, synthetic: bool = False,
                   lang: str = "en") -> str:
-    """The colophon DataFrame (and the methods paragraph) as an HTML fragment."""
-    esc = html.escape
-    out = [_CSS, '<section class="lm-colophon" aria-label="Colophon">']
+    """The colophon DataFrame (and the methods paragraph with its references) as an HTML
+    fragment; every text enters through :func:`lmlib.present.html.escape`."""
+    from .present.html import escape as esc
+
+    words = lang if lang in LANGS else "en"
+    t = lambda key: _text(key, words)  # noqa: E731
+    out = [_CSS, f'<section class="lm-colophon" aria-label="{esc(t("colophon.label"))}">']
     if synthetic:
-        out.append(f'<div class="lm-synthetic">{esc(SYNTHETIC_BANNER)}</div>')
+        out.append(f'<div class="lm-synthetic">{esc(t("colophon.banner"))}</div>')
     out.append('<table class="lm-colophon-table"><tbody>')
     group = None
+    hashes = {_text(k, code) for k in ("colophon.input_sha", "colophon.codebook_sha", "colophon.commit")
+              for code in LANGS}
     for row in table.itertuples(index=False):
         if row.group != group:
             group = row.group
             out.append(f'<tr><th scope="rowgroup" colspan="2">{esc(group)}</th></tr>')
-        css = ' class="lm-hash"' if "SHA-256" in row.item or row.item == "Git commit" else ""
+        css = ' class="lm-hash"' if row.item in hashes else ""
         out.append(f"<tr><th scope=\"row\">{esc(row.item)}</th><td{css}>{esc(row.value)}</td></tr>")
     out.append("</tbody></table>")
     if paragraph:
-        heading = _TEXT.get(lang, _TEXT["en"])["heading"]
-        out.append(f"<h3>{esc(heading)} (ready to paste)</h3>")
+        out.append(f"<h3>{esc(t('colophon.methods_heading'))}</h3>")
+        out.append(f'<p class="lm-methods-hint">{esc(t("colophon.methods_hint"))}</p>')
         out.append(f'<div class="lm-methods"><p>{esc(paragraph)}</p></div>')
     if references:
-        out.append(f"<h4>{esc(_TEXT.get(lang, _TEXT['en'])['references'])}</h4>")
-        out.append('<ol class="lm-references">' + "".join(f"<li>{esc(r)}</li>" for r in references) + "</ol>")
+        out.append(f"<h4>{esc(t('colophon.references'))}</h4>")
+        out.append('<ul class="lm-references">' + "".join(f"<li>{esc(r)}</li>" for r in references) + "</ul>")
     out.append("</section>")
     return "\n".join(out)
 
@@ -423,7 +377,8 @@ def show_colophon(cohort, parameters: dict | None = None, sections=None) -> None
     ----------
     cohort : the notebook's :class:`lmlib.cohort.Cohort`.
     parameters : the notebook's parameters, e.g. ``dict(data=data, lang=lang, ...)``;
-        ``lang``, ``decimals`` and ``continuous_summary`` in it shape the paragraph.
+        ``lang``, ``decimals``, ``decimal_mark`` and ``continuous_summary`` in it shape the
+        colophon and the paragraph.
     sections : methods to name (:func:`method_topics`); default all, for the whole paper.
 
     Returns None, so that the cell shows nothing else; :func:`colophon` and
@@ -434,9 +389,10 @@ def show_colophon(cohort, parameters: dict | None = None, sections=None) -> None
     parameters = parameters or {}
     lang = parameters.get("lang") or "en"
     lang = lang if lang in LANGS else "en"
-    table = colophon(cohort, parameters)
-    paragraph = methods_paragraph(lang, sections, continuous_summary=parameters.get("continuous_summary") or "",
-                                  decimals=parameters.get("decimals", 1))
+    table = colophon(cohort, parameters, lang=lang)
+    summary = parameters.get("continuous_summary") or ""
+    paragraph = methods_paragraph(lang, sections, continuous_summary=summary, decimals=parameters.get("decimals", 1),
+                                  decimal_mark=parameters.get("decimal_mark") or ".")
     prov = cohort.provenance() if hasattr(cohort, "provenance") else dict(cohort)
-    display(HTML(colophon_html(table, paragraph, methods_references(sections),
+    display(HTML(colophon_html(table, paragraph, methods_references(sections, summary),
                                synthetic=bool(prov.get("synthetic")), lang=lang)))

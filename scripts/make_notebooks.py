@@ -2,7 +2,8 @@
 
 The notebooks are generated so that they stay thin and identical in structure: a title, one
 cell tagged ``parameters`` of plain type-hinted values, calls into lmlib, prose for a
-clinician, and the colophon. Run ``python scripts/make_notebooks.py`` after editing this file;
+clinician (from the text catalog, in the report's language), and the colophon. Run
+``python scripts/make_notebooks.py`` after editing this file or the catalog's prose;
 ``--check`` exits 1 when a committed notebook differs from what this script writes (used by
 the tests).
 """
@@ -13,7 +14,7 @@ import sys
 
 
 import nbcells  # scripts/ is on sys.path when a script runs
-from nbcells import code, md
+from nbcells import code, prose
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -22,8 +23,9 @@ PARAMETERS = '''\
 data: str = ""  # cohort file (CSV, .xlsx, .sav); empty: the bundled synthetic cohort
 codebook: str = ""  # codebook YAML; empty: data/codebook.yaml
 output_dir: str = "reports"  # tables go to <output_dir>/tables, figures to <output_dir>/figures
-lang: str = "en"  # "en" or "tr" (labels from the codebook, Turkish "%53.1")
+lang: str = "en"  # "en" or "tr" (every word of the report, Turkish "%53.1")
 decimals: int = 1  # decimals of percentages, means and SDs
+decimal_mark: str = "."  # "." as the paper, or "," for a journal that asks for a decimal comma
 continuous_summary: str = ""  # e.g. "age:median_iqr"; empty: mean ± SD (min–max) as the paper
 data_cut: str = ""  # data cut-off date yyyy-mm-dd; empty: none
 screening: str = ""  # screening log of every referred patient (flow diagram); empty: none, or the synthetic one
@@ -32,25 +34,34 @@ suppress_below: int = 0  # small-cell rule: counts 1 to k-1 shown as "<k" (e.g. 
 '''
 
 SETUP = '''\
-from IPython.display import Markdown, display
-
-from lmlib import crosstab, export, flow, formatting, plots, suppress, tables
+from lmlib import crosstab, export, flow, plots, suppress, tables
 from lmlib.codebook import load_codebook
 from lmlib.cohort import load_cohort, load_screening
+from lmlib.present import Style, crosstabs, descriptive, page
 
 cb = load_codebook(codebook or None)
 cohort = load_cohort(data or None, cb, data_cut=data_cut or None, reuse_processed=True)
 out = export.output_dir(output_dir)
+style = Style(lang, decimals, decimal_mark, suppress_below)
+downloads = page.Downloads(out, style)
 summary = tables.parse_summary(continuous_summary)
 parameters = dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang, decimals=decimals,
-                  continuous_summary=continuous_summary, data_cut=data_cut, show_ci=show_ci, screening=screening,
-                  suppress_below=suppress_below)
-cohort'''
+                  decimal_mark=decimal_mark, continuous_summary=continuous_summary, data_cut=data_cut,
+                  show_ci=show_ci, screening=screening, suppress_below=suppress_below)
+page.show_cohort(cohort, style)'''
 
-SYNTHETIC_NOTE = '''\
-If the line above says *synthetic*, the numbers below come from the bundled made-up cohort of
-32 patients that was generated to reproduce the paper's published counts; they are not patient
-data. Set `data` in the parameters cell to your own export to analyse a real series.'''
+
+def figure(name: str, number: int, table: str, items: str, draw: str, caption: str) -> str:
+    """The cell of a bar figure of ``table``: drawn, written (PNG, PDF) and shown, or left out
+    under small-cell suppression."""
+    return f'''\
+if suppress.figure_hides({table}, {items}):
+    page.skip_figure(out / "figures" / "{name}.png", suppress_below, style)
+else:
+    fig = {draw}
+    page.show_figure(fig, out / "figures", "{name}", number={number}, style=style, downloads=downloads,
+                     caption={caption},
+                     alt=descriptive.bars_alt({table}, {items}, style))'''
 
 
 def colophon(section: str) -> str:
@@ -61,128 +72,83 @@ show_colophon(cohort, parameters=parameters, sections=["{section}"])'''
 
 
 DESCRIPTIVE = [
-    md("# Clinical characteristics of the patients (Table 1)\n\n"
-       "This report describes who the patients were: age, sex, the primary tumour and its histology, "
-       "the presenting symptoms, the treatment and what happened to them, and how they were selected. "
-       "Every number is computed from the cohort file by `lmlib`; nothing is typed by hand."),
-    md("## Parameters\n\nChange these values (or pass them with papermill) to run the report on "
-       "another file, in Turkish, or with another summary of a continuous variable.",
-       tags=["remove-cell"]),  # shown in JupyterLab, not in the code-free report
+    prose("notebook.descriptive.title"),
+    prose("notebook.common.parameters", tags=["remove-cell"]),  # shown in JupyterLab, not in the report
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
-    md(SYNTHETIC_NOTE),
-    md("## Table 1: demographic and clinical data\n\n"
-       "Counts are numbers of patients, with the percentage of the patients in brackets. Age is "
-       "given as the paper gives it, mean ± standard deviation (youngest–oldest); the footnote says "
-       "whether the ages look normally distributed (Shapiro–Wilk test) and which summary was used. "
-       "Symptoms are a *multi-response* item: one patient may have several, so the percentages add "
-       "up to more than 100%. Survival percentages are of the patients still followed: those lost to "
-       "follow-up are left out of that denominator, as in the paper, and the footnote says how many. "
-       "The 95% confidence interval (Wilson) shows how uncertain each percentage is in a series this "
-       "small."),
+    prose("notebook.common.synthetic"),
+    prose("notebook.descriptive.table1"),
     code('''\
 t1 = suppress.suppress_table(tables.table1(cohort.data, cb, summary=summary, lang=lang), suppress_below)
-formatting.styler(t1, lang=lang, decimals=decimals, hide_ci=not show_ci,
-                  caption=tables.text("table", lang, n=1))'''),
-    md("The same table is written for the manuscript: a tidy CSV (one row per line of the table, "
-       "with unrounded numbers), a LaTeX table and a Word document in the paper's layout."),
+page.show_table(descriptive.display_table(t1, style, hide_ci=not show_ci))'''),
+    prose("notebook.descriptive.files"),
     code('''\
-files = export.write_table(t1, out / "tables", "table1", lang=lang, decimals=decimals, hide_ci=True,
-                           caption=tables.text("table", lang, n=1))'''),
-    md("## How the patients were selected\n\n"
-       "The flow diagram follows the STROBE recommendation for observational studies: how many "
-       "patients were screened, how many were excluded and why, and how many were analysed. It needs "
-       "a screening log; for the synthetic cohort the bundled synthetic log is used. A cohort file "
-       "without a screening log gets no diagram rather than a made-up one."),
+files = page.save_table(descriptive.display_table(t1, style, hide_ci=True), out / "tables",
+                        export.tidy_csv_frame(t1, style=style), downloads)'''),
+    prose("notebook.descriptive.flow"),
     code('''\
 source = flow.screening_source(data, screening)
 if source is None:
-    display(Markdown("*No screening log for this cohort: flow diagram not drawn.*"))
+    page.note(style.text("report.no_flow"))
 else:
     fl = flow.flow_counts(load_screening(source, cb).data, cb, lang=lang, cohort_n=cohort.n)
-    export.write_csv(export.flow_frame(fl, lang=lang, decimals=decimals, suppress_below=suppress_below),
-                     out / "tables" / "flow.csv")
+    flow_csv = export.write_csv(export.flow_frame(fl, style=style, suppress_below=suppress_below),
+                                out / "tables" / "flow.csv")
+    downloads.add("data", style.text("figure.flow").rstrip("."), {"csv": flow_csv})
     if suppress.counts_hide(fl["n"], suppress_below):
-        display(Markdown(suppress.skip_figure(out / "figures" / "flow.png", suppress_below, lang)))
+        page.skip_figure(out / "figures" / "flow.png", suppress_below, style)
     else:
-        fig = plots.flow_diagram(fl, lang=lang, decimals=decimals)
-        plots.save_figure(fig, out / "figures" / "flow.png")'''),
-    md("## Presenting symptoms\n\nEach bar is the percentage of all patients who had the symptom. "
-       "Headache, altered consciousness and nausea–vomiting are the classical picture of raised "
-       "intracranial pressure and meningeal irritation."),
-    code('''\
-if suppress.figure_hides(t1, "symptoms"):
-    display(Markdown(suppress.skip_figure(out / "figures" / "symptoms.png", suppress_below, lang)))
-else:
-    fig = plots.symptoms_figure(t1, lang=lang, decimals=decimals)
-    plots.save_figure(fig, out / "figures" / "symptoms.png");'''),
-    md("## Primary tumours\n\nEach bar is one primary site, split by histological type. Lung and "
-       "breast carcinoma and melanoma are the solid tumours that most often seed the leptomeninges."),
-    code('''\
-if suppress.figure_hides(t1, "primary_site"):
-    display(Markdown(suppress.skip_figure(out / "figures" / "primary_site.png", suppress_below, lang)))
-else:
-    fig = plots.primary_site_figure(t1, lang=lang, decimals=decimals)
-    plots.save_figure(fig, out / "figures" / "primary_site.png");'''),
-    md("## Colophon\n\nVersions, input file fingerprint and parameters of this run, and the "
-       "statistical-methods paragraph for the manuscript."),
+        alt = style.text("figure.flow_alt", screened=style.count(flow.stage_count(fl, "screened")),
+                         excluded=style.count(flow.stage_count(fl, "excluded")),
+                         included=style.count(flow.stage_count(fl, "included")))
+        page.show_figure(plots.flow_diagram(fl, style=style), out / "figures", "flow", number=1, style=style,
+                         caption=style.text("figure.flow"), alt=alt, downloads=downloads)'''),
+    prose("notebook.descriptive.symptoms"),
+    code(figure("symptoms", 2, "t1", '"symptoms"', "plots.symptoms_figure(t1, style=style)",
+                'style.text("figure.symptoms", n=style.count(descriptive.table_n(t1)))')),
+    prose("notebook.descriptive.primary"),
+    code(figure("primary_site", 3, "t1", '"primary_site"', "plots.primary_site_figure(t1, style=style)",
+                'style.text("figure.primary_site", n=style.count(descriptive.table_n(t1)))')),
+    code("downloads.show()"),
+    prose("notebook.common.colophon"),
     code(colophon("01_descriptive")),
 ]
 
 IMAGING = [
-    md("# MRI findings of intracranial leptomeningeal metastases (Table 2)\n\n"
-       "This report describes what the contrast-enhanced MRI showed: whether the leptomeningeal "
-       "disease was isolated or came with parenchymal, dural or calvarial metastases, where it was "
-       "(above or below the tentorium), how it enhanced (linear, nodular), and whether there were "
-       "subependymal nodules, cranial nerve involvement or hydrocephalus."),
-    md("## Parameters", tags=["remove-cell"]),
+    prose("notebook.imaging.title"),
+    prose("notebook.common.parameters", tags=["remove-cell"]),
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
-    md(SYNTHETIC_NOTE),
-    md("## Table 2: MRI findings\n\n"
-       "Counts are numbers of patients with the percentage of all patients. Accompanying metastases "
-       "and cranial nerves are *multi-response* items (one patient may have several), so their "
-       "percentages do not add up to 100%. The cranial nerve groups are the paper's (CN 4–6, CN 5, "
-       "CN 7–8, CN 9–10): a patient counts in a group when every nerve of the group is involved. "
-       "Rows after the paper's items (field strength, each nerve on its own) are extra detail."),
+    prose("notebook.common.synthetic"),
+    prose("notebook.imaging.table2"),
     code('''\
 t2 = suppress.suppress_table(tables.table2(cohort.data, cb, summary=summary, lang=lang), suppress_below)
-formatting.styler(t2, lang=lang, decimals=decimals, hide_ci=not show_ci,
-                  caption=tables.text("table", lang, n=2))'''),
-    code('''\
-files = export.write_table(t2, out / "tables", "table2", lang=lang, decimals=decimals, hide_ci=True,
-                           caption=tables.text("table", lang, n=2))'''),
-    md("## Location and enhancement pattern\n\nThe two findings that describe the leptomeningeal "
-       "disease itself, as percentages of all patients."),
-    code('''\
-if suppress.figure_hides(t2, ["lm_location", "enhancement_pattern"]):
-    display(Markdown(suppress.skip_figure(out / "figures" / "location_pattern.png", suppress_below, lang)))
-else:
-    fig = plots.imaging_figure(t2, lang=lang, decimals=decimals)
-    plots.save_figure(fig, out / "figures" / "location_pattern.png");'''),
-    md("## Findings by primary site (exploratory)\n\n"
-       "Each finding is cross-tabulated by primary site, with column percentages (of the patients "
-       "with that primary). The p-value is from Fisher's exact test for a 2×2 table or its "
-       "Freeman–Halton extension for larger tables, computed exactly. **These comparisons are "
-       "exploratory**: a case series is not designed to test them, several findings are tested "
-       "without correction, and sites with one or two patients carry almost no information. Read "
-       "them as a description of where findings cluster, not as evidence of a difference."),
+page.show_table(descriptive.display_table(t2, style, hide_ci=not show_ci))
+files = page.save_table(descriptive.display_table(t2, style, hide_ci=True), out / "tables",
+                        export.tidy_csv_frame(t2, style=style), downloads)'''),
+    prose("notebook.imaging.location"),
+    code(figure("location_pattern", 4, "t2", '["lm_location", "enhancement_pattern"]',
+                "plots.imaging_figure(t2, style=style)",
+                'style.text("figure.location_pattern", n=style.count(descriptive.table_n(t2)))')),
+    prose("notebook.imaging.crosstab"),
     code('''\
 xt = suppress.suppress_crosstab(crosstab.findings_by(cohort.data, cb, lang=lang), suppress_below)
-export.write_csv(export.crosstab_frame(xt, lang=lang, decimals=decimals), out / "tables" / "crosstabs.csv")
-formatting.crosstab_styler(xt, lang=lang, decimals=decimals)'''),
-    md("## Which metastasis sites and cranial nerves occur together\n\n"
-       "An UpSet view: each column of dots is one combination of findings (filled dots), and the bar "
-       "above it counts the patients with exactly that combination; the bars on the left count each "
-       "finding overall. A column with no filled dot is the patients with isolated leptomeningeal "
-       "disease and no cranial nerve involvement."),
+page.show_table(crosstabs.display_table(xt, style), out / "tables", export.crosstab_frame(xt, style=style),
+                downloads)'''),
+    prose("notebook.imaging.upset"),
     code('''\
 if suppress.active(suppress_below):  # its bars are exact counts of small combinations
-    display(Markdown(suppress.skip_figure(out / "figures" / "upset.png", suppress_below, lang)))
+    page.skip_figure(out / "figures" / "upset.png", suppress_below, style)
 else:
-    fig = plots.upset_figure(cohort.data, cb, lang=lang)
-    plots.save_figure(fig, out / "figures" / "upset.png");'''),
-    md("## Colophon"),
+    fig = plots.upset_figure(cohort.data, cb, style=style)
+    flags = plots.membership(cohort.data, cb, lang=lang)
+    combinations = flags.value_counts()
+    alt = style.text("figure.upset_alt", k=style.count(len(combinations)), n=style.count(len(flags)),
+                     largest=style.count(combinations.max()))
+    page.show_figure(fig, out / "figures", "upset", number=5, style=style, downloads=downloads, alt=alt,
+                     caption=style.text("figure.upset", n=style.count(len(flags))))'''),
+    code("downloads.show()"),
+    prose("notebook.common.colophon"),
     code(colophon("02_imaging")),
 ]
 

@@ -1,6 +1,11 @@
-"""What the notebook generator scripts (make_notebooks.py, make_survival_notebook.py) share:
-cell constructors, the notebook around the cells (stable cell ids, so regenerating gives the
-same file), and their command line (write, or ``--check`` that the committed file is current)."""
+"""What the notebook generator scripts (make_notebooks.py, make_survival_notebook.py,
+make_reproduction_notebook.py) share: cell constructors, the notebook around the cells (stable
+cell ids, so regenerating gives the same file), and their command line (write, or ``--check``
+that the committed file is current).
+
+Prose cells come from the text catalog (:func:`prose`): the notebook holds the English text, for
+JupyterLab, and the key in its metadata (``lmlib.text``); a report build puts the text of the
+report's language in its place (:func:`lmlib.report.common.translate_prose`)."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +15,8 @@ import sys
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 
 def _tagged(cell, tags: list[str] | None):
@@ -20,6 +27,15 @@ def _tagged(cell, tags: list[str] | None):
 
 def md(text: str, tags: list[str] | None = None):
     return _tagged(nbformat.v4.new_markdown_cell(text), tags)
+
+
+def prose(key: str, tags: list[str] | None = None):
+    """A Markdown cell of the text catalog's ``key`` (English in the file, the key in its metadata)."""
+    from lmlib.present.catalog import text
+
+    cell = md(text(key, "en"), tags)
+    cell.metadata["lmlib"] = {"text": key}
+    return cell
 
 
 def code(text: str, tags: list[str] | None = None):
@@ -57,7 +73,6 @@ def main(notebooks: dict, script: str, description: str, argv=None) -> int:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(path.name)
             continue
-        sys.path.insert(0, str(ROOT))
         from lmlib.atomic import write_text
 
         write_text(path, text)

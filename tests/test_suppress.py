@@ -231,7 +231,7 @@ def test_the_risk_table_and_group_sizes_of_the_survival_section_show_less_than_k
     assert "<5" in numbers
     assert not any(re.fullmatch(r"[1-4]", t) for t in numbers)
     legend = [t.get_text() for t in km.ax.get_legend().get_texts()]
-    assert any(t.endswith("(n<5)") for t in legend), legend  # "No treatment" has 3 patients
+    assert any(t.endswith("n <5") for t in legend), legend  # "No treatment" has 3 patients
     landmarks = sr.landmark_styler(report, "treatment").data
     assert "<5" in set(landmarks.iloc[:, 2])
     files = sr.write_tables(report, tmp_path)

@@ -64,25 +64,25 @@ def censored_only(n: int = 5) -> pd.DataFrame:
 def test_headline_gives_the_papers_median_with_the_ci_rounded_half_away_from_zero(report, cohort):
     est = spss_median(cohort.data["survival_days"], cohort.data["death"].astype(bool))
     assert est.estimate == 30 and est.se == pytest.approx(9.543, abs=5e-4)
-    expected = f"{est.estimate:.0f} ± {half_up(est.se, 1)} days (95% CI {half_up(est.lower, 1)}–{half_up(est.upper, 1)}"
+    expected = f"{est.estimate:.0f} days (SE {half_up(est.se, 1)}; 95% CI {half_up(est.lower, 1)}–{half_up(est.upper, 1)}"
     line = sr.headline(report)
     assert expected in line
-    assert "30 ± 9.5 days" in line and "11.3–48.7" in line
+    assert "30 days (SE 9.5; 95% CI 11.3–48.7" in line and "±" not in line.split("SPSS convention")[0]
     assert "SPSS convention" in line and "1.96" in line
     assert "n = 32, 26 deaths, 6 censored" in line
 
 
 def test_headline_in_turkish_uses_turkish_words_and_a_decimal_point(cohort, codebook):
     line = sr.headline(sr.build(cohort.data, codebook, lang="tr"))
-    assert line.startswith("Ortanca genel sağkalım: 30 ± 9.5 gün (%95 GA 11.3–48.7; SPSS yaklaşımı")
-    assert "26 ölüm, 6 sansürlü" in line
+    assert line.startswith("Genel medyan sağkalım: 30 gün (SH 9.5; %95 GA 11.3–48.7; SPSS yaklaşımı")
+    assert "26 eksitus, 6 sansürlü" in line
 
 
 def test_headline_in_months_converts_with_30_4375_days(report, cohort):
     est = spss_median(cohort.data["survival_days"] / DAYS_PER_MONTH, cohort.data["death"].astype(bool))
     line = sr.headline(report)
     assert "In months (1 month = 30.4375 days)" in line
-    assert f"{half_up(est.estimate, 1)} ± {half_up(est.se, 1)} (95% CI {half_up(est.lower, 1)}–" in line
+    assert f"{half_up(est.estimate, 1)} months (SE {half_up(est.se, 1)}; 95% CI {half_up(est.lower, 1)}–" in line
 
 
 def test_headline_says_not_reached_when_every_patient_is_censored():
@@ -94,7 +94,7 @@ def test_headline_says_not_reached_when_every_patient_is_censored():
 def test_median_of_fractional_days_keeps_its_decimals():
     data = pd.DataFrame({"survival_days": [1.5, 2.5, 3.5, 4.5, 5.5, 6.5], "death": [True] * 6})
     rep = sr.build(data, None, group_by="")
-    assert sr.headline(rep).startswith("Median overall survival: 3.5 ± ")
+    assert sr.headline(rep).startswith("Median overall survival: 3.5 days (SE ")
 
 
 # ------------------------------------------------------------------------------ tables
@@ -236,7 +236,7 @@ def test_write_tables_writes_five_tidy_csvs_with_the_required_columns(report, tm
         assert (frame["section"] == "survival").all() and len(frame)
     summary = pd.read_csv(tmp_path / "tables" / "survival_summary.csv")
     overall = summary[(summary["item"] == "overall_survival") & (summary["unit"] == "days")]
-    assert overall["display"].item() == "30 ± 9.5 days (95% CI 11.3–48.7)"
+    assert overall["display"].item() == "30 days (SE 9.5; 95% CI 11.3–48.7)"
     assert not list(tmp_path.glob("tables/.*.tmp"))
 
 
@@ -259,5 +259,5 @@ def test_risk_times_parameter_sets_the_ticks_and_the_table(cohort, codebook):
     rows = rep.risk[rep.risk["item"] == "treatment"]
     assert sorted(set(rows["time"])) == [0, 60, 120]
     labels = [t.get_text() for t in km.table_ax.get_yticklabels()]
-    assert labels[0] == "KT: Risk altında" and labels[2] == "KT: Ölüm"
+    assert labels[:4] == ["KT", "Risk altında", "Sansürlü", "Eksitus"]  # the group, then its rows
     matplotlib.pyplot.close(km.figure)

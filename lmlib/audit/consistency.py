@@ -28,7 +28,7 @@ import math
 
 import pandas as pd
 
-from ..formatting import round_decimal, truncate_decimal
+from ..present.numbers import round_decimal, truncate_decimal
 
 FINDING_COLUMNS = ["rule", "item", "level", "published", "status", "explanation", "likely_intended"]
 Z = Decimal("1.96")
@@ -39,15 +39,36 @@ round_half_up = round_decimal
 truncate = truncate_decimal
 
 
+def say(key: str, **values) -> tuple[str, dict]:
+    """One sentence (or fragment) of an explanation: a text-catalog key and its values, which
+    are numbers as Decimal (printed with their own decimals), ints, strings, or ``{en, tr}``
+    mappings (a source note); :func:`lmlib.present.audit.words` puts them in a language."""
+    return key, values
+
+
+def printed(value) -> Decimal:
+    """A number as the paper printed it ("53.1" -> Decimal("53.1"), keeping its decimals)."""
+    return Decimal(str(value))
+
+
 def printed_decimals(value) -> int:
     """Decimals as printed ("53.1" -> 1, "25" -> 0)."""
     text = str(value)
     return len(text.split(".")[1]) if "." in text else 0
 
 
-def _finding(rule, item, level, published, status, explanation, likely=None) -> dict:
-    return dict(rule=rule, item=item, level=level, published=published, status=status,
-                explanation=explanation, likely_intended=likely)
+def _finding(rule, item, level, shown, status, reasons, likely=None) -> dict:
+    """A finding: the English text columns (:data:`FINDING_COLUMNS`) and, for other languages,
+    the catalog keys and values they are made of (``shown``, ``reasons``, ``likely``)."""
+    from ..present.audit import words
+
+    return dict(rule=rule, item=item, level=level, published=words([shown]), status=status,
+                explanation=words(reasons), likely_intended=words([likely]) if likely else None,
+                shown=shown, reasons=list(reasons), likely=likely)
+
+
+def _four(x) -> Decimal:
+    return round_half_up(x, 4)
 
 
 def check_percentages(counts: list[dict]) -> list[dict]:
@@ -56,32 +77,32 @@ def check_percentages(counts: list[dict]) -> list[dict]:
     for e in counts:
         if e.get("percent") is None or not e.get("denominator"):
             continue
-        n, big_n, pct = int(e["n"]), int(e["denominator"]), Decimal(str(e["percent"]))
+        n, big_n, pct = int(e["n"]), int(e["denominator"]), printed(e["percent"])
         d = printed_decimals(e["percent"])
         exact = Decimal(100 * n) / Decimal(big_n)
-        shown = f"{n} ({e['percent']}%) of {big_n}"
+        shown = say("audit.shown.percent", n=n, pct=pct, big_n=big_n)
         level = str(e.get("level", ""))
         # "25" for 25.0 and "%100": a percentage printed without decimals that is exact at one decimal
         if round_half_up(exact, d) == pct or round_half_up(exact, max(d, 1)) == pct:
             out.append(_finding("percent_rounding", e["item"], level, shown, "consistent",
-                                f"{n}/{big_n} = {exact:.4f}% prints as {pct}%."))
+                                [say("audit.pct.prints", n=n, big_n=big_n, exact=_four(exact), pct=pct)]))
             continue
         if truncate(exact, d) == pct:
             out.append(_finding("percent_rounding", e["item"], level, shown, "consistent_truncated",
-                                f"{n}/{big_n} = {exact:.4f}% rounds to {round_half_up(exact, d)}%; "
-                                f"{pct}% is its truncation."))
+                                [say("audit.pct.truncated", n=n, big_n=big_n, exact=_four(exact),
+                                     rounded=round_half_up(exact, d), pct=pct)]))
             continue
         other_n = [k for k in range(0, big_n + 1) if round_half_up(Decimal(100 * k) / big_n, d) == pct]
         other_big = [m for m in range(max(n, 1), 4 * big_n + 1) if round_half_up(Decimal(100 * n) / m, d) == pct]
-        parts = [f"{n}/{big_n} = {exact:.4f}% would print as {round_half_up(exact, d)}%, not {pct}%."]
+        parts = [say("audit.pct.wrong", n=n, big_n=big_n, exact=_four(exact), rounded=round_half_up(exact, d), pct=pct)]
         if other_n:
-            parts.append(f"{pct}% is {other_n[0]}/{big_n}: the count or the percentage is misprinted.")
+            parts.append(say("audit.pct.other_n", pct=pct, other=other_n[0], big_n=big_n))
         if other_big:
-            parts.append(f"With n = {n} it needs N = {other_big[0]}.")
+            parts.append(say("audit.pct.other_big", n=n, other=other_big[0]))
         if e.get("note"):
-            parts.append(f"Source note: {e['note']}")
-        likely = f"{round_half_up(exact, max(d, 1))}% (n = {n})"
-        out.append(_finding("percent_rounding", e["item"], level, shown, "inconsistent", " ".join(parts), likely))
+            parts.append(say("audit.source_note", note=e["note"]))
+        likely = say("audit.likely.percent", pct=round_half_up(exact, max(d, 1)), n=n)
+        out.append(_finding("percent_rounding", e["item"], level, shown, "inconsistent", parts, likely))
     return out
 
 
@@ -103,33 +124,29 @@ def check_level_sums(counts: list[dict]) -> list[dict]:
         big_n = int(top[0]["denominator"])
         total = sum(int(e["n"]) for e in top)
         multi = any(e.get("multi_response") for e in top)
-        shown = " + ".join(str(e["n"]) for e in top) + f" = {total} (N = {big_n})"
+        shown = say("audit.shown.sum", terms=" + ".join(str(e["n"]) for e in top), total=total, big_n=big_n)
         if multi:
             status = "consistent" if all(int(e["n"]) <= big_n for e in top) else "inconsistent"
-            out.append(_finding("multi_response", item, "", shown, status,
-                                "Marked multi-response: a patient can count in several rows, so the "
-                                "counts need not add up to N and percentages need not add up to 100."))
+            out.append(_finding("multi_response", item, "", shown, status, [say("audit.multi.marked")]))
             continue
         if total > big_n:
             out.append(_finding("multi_response", item, "", shown, "inconsistent",
-                                f"The levels add up to {total} > N = {big_n}, so a patient is counted "
-                                "twice, but the item is not marked multi-response."))
+                                [say("audit.multi.unmarked", total=total, big_n=big_n)]))
             continue
         status = "consistent" if total == big_n else "inconsistent"
-        explanation = (f"Mutually exclusive levels add up to N = {big_n}." if total == big_n else
-                       f"Mutually exclusive levels add up to {total}, not N = {big_n} "
-                       f"({big_n - total} patient(s) unaccounted for: missing values not shown?).")
-        pcts = [Decimal(str(e["percent"])) for e in top if e.get("percent") is not None]
+        reasons = [say("audit.sum.ok", big_n=big_n) if total == big_n else
+                   say("audit.sum.short", total=total, big_n=big_n, missing=big_n - total)]
+        pcts = [printed(e["percent"]) for e in top if e.get("percent") is not None]
         if pcts:
             tolerance = Decimal("0.05") * len(pcts)
             pct_sum = sum(pcts)
-            explanation += f" Percentages add up to {pct_sum}"
+            reasons.append(say("audit.sum.percent", sum=pct_sum))
             if abs(pct_sum - 100) > tolerance and total == big_n:
                 status = "inconsistent"
-                explanation += f", further from 100 than rounding allows (±{tolerance})."
+                reasons.append(say("audit.sum.percent_far", tolerance=tolerance))
             else:
-                explanation += " (within rounding of 100)."
-        out.append(_finding("levels_sum", item, "", shown, status, explanation))
+                reasons.append(say("audit.sum.percent_ok"))
+        out.append(_finding("levels_sum", item, "", shown, status, reasons))
     return out
 
 
@@ -151,20 +168,22 @@ def check_subgroups(counts: list[dict], parents: dict[str, str] | None = None) -
         total = sum(int(c["n"]) for c in children)
         too_big = [c for c in children if int(c["n"]) > parent_n]
         status = "consistent" if total == parent_n and not too_big else "inconsistent"
-        out.append(_finding("subgroup", children[0]["item"], parent[1],
-                            f"{' + '.join(str(c['n']) for c in children)} = {total} within {parent[1]} = {parent_n}",
-                            status, f"Nested levels add up to their parent ({parent[1]} = {parent_n})." if status ==
-                            "consistent" else f"Nested levels add up to {total}, not {parent_n}."))
+        shown = say("audit.shown.within", terms=" + ".join(str(c["n"]) for c in children), total=total,
+                    parent=parent[1], n=parent_n)
+        reason = say("audit.nested.ok", parent=parent[1], n=parent_n) if status == "consistent" else \
+            say("audit.nested.wrong", total=total, n=parent_n)
+        out.append(_finding("subgroup", children[0]["item"], parent[1], shown, status, [reason]))
     for child, parent_item in (parents or {}).items():
         parent = by_key.get((parent_item, "yes"))
         if parent is None:
             continue
         for e in (x for x in counts if x["item"] == child):
             ok = int(e["n"]) <= int(parent["n"])
-            out.append(_finding("subgroup", child, str(e["level"]), f"{e['n']} of {parent_item} = {parent['n']}",
-                                "consistent" if ok else "inconsistent",
-                                f"Fits within {parent_item} ({parent['n']})." if ok else
-                                f"{e['n']} exceeds {parent_item} = {parent['n']}: impossible."))
+            shown = say("audit.shown.of_parent", n=int(e["n"]), parent=parent_item, parent_n=int(parent["n"]))
+            reason = say("audit.within.ok", parent=parent_item, n=int(parent["n"])) if ok else \
+                say("audit.within.wrong", n=int(e["n"]), parent=parent_item, parent_n=int(parent["n"]))
+            out.append(_finding("subgroup", child, str(e["level"]), shown, "consistent" if ok else "inconsistent",
+                                [reason]))
     return out
 
 
@@ -181,28 +200,33 @@ def check_continuous(entries: list[dict], n: int) -> list[dict]:
     out = []
     for e in entries:
         d = e.get("decimals", {}).get("mean", printed_decimals(e["mean"]))
-        shown = e.get("display", f"{e['mean']} ± {e['sd']} ({e['min']}-{e['max']})")
+        shown = say("audit.shown.verbatim", text=e["display"]) if e.get("display") else \
+            say("audit.shown.mean_sd", mean=printed(e["mean"]), sd=printed(e["sd"]), low=printed(e["min"]),
+                high=printed(e["max"]))
         possible = grim(e["mean"], n, d)
         sums = [s for s in range(int(e["mean"] * n) - n, int(e["mean"] * n) + n + 1)
                 if round_half_up(Decimal(s) / n, d) == Decimal(str(e["mean"]))]
-        text = (f"A mean of {e['mean']} from {n} whole numbers is possible (totals {sums[0]}–{sums[-1]})."
-                if possible else f"No total of {n} whole numbers gives a mean that prints as {e['mean']}.")
+        reasons = [say("audit.grim.ok", mean=printed(e["mean"]), n=n, low=sums[0], high=sums[-1]) if possible else
+                   say("audit.grim.wrong", n=n, mean=printed(e["mean"]))]
         status = "consistent" if possible else "inconsistent"
         if not e["min"] <= e["mean"] <= e["max"]:
-            status, text = "inconsistent", text + f" The mean lies outside the range {e['min']}–{e['max']}."
+            status = "inconsistent"
+            reasons.append(say("audit.grim.outside", low=printed(e["min"]), high=printed(e["max"])))
         sd_max = (e["max"] - e["min"]) / 2 * math.sqrt(n / (n - 1))
         if e["sd"] > sd_max:
-            status, text = "inconsistent", text + f" An SD of {e['sd']} exceeds the largest possible ({sd_max:.2f}) for that range."
+            status = "inconsistent"
+            reasons.append(say("audit.grim.sd_high", sd=printed(e["sd"]), largest=round_half_up(sd_max, 2)))
         else:
-            text += f" SD {e['sd']} is below the largest the range allows ({sd_max:.2f})."
-        out.append(_finding("grim", e["item"], "", shown, status, text))
+            reasons.append(say("audit.grim.sd_ok", sd=printed(e["sd"]), largest=round_half_up(sd_max, 2)))
+        out.append(_finding("grim", e["item"], "", shown, status, reasons))
     return out
 
 
-def _interval(printed: Decimal, decimals: int, mode: str) -> tuple[Decimal, Decimal]:
-    """The half-open interval of true values that print as ``printed``."""
+def _interval(printed_value: Decimal, decimals: int, mode: str) -> tuple[Decimal, Decimal]:
+    """The half-open interval of true values that print as ``printed_value``."""
     step = Decimal(1).scaleb(-decimals)
-    return (printed - step / 2, printed + step / 2) if mode == "round" else (printed, printed + step)
+    return (printed_value - step / 2, printed_value + step / 2) if mode == "round" else \
+        (printed_value, printed_value + step)
 
 
 def check_ci(entries: list[dict]) -> list[dict]:
@@ -213,7 +237,9 @@ def check_ci(entries: list[dict]) -> list[dict]:
         est = Decimal(str(e["median"]))
         dec = e.get("decimals", {})
         se_lo, se_hi = _interval(Decimal(str(e["se"])), dec.get("se", printed_decimals(e["se"])), "round")
-        shown = e.get("display", f"{e['median']} ± {e['se']} ({e['ci_low']}-{e['ci_high']})")
+        shown = say("audit.shown.verbatim", text=e["display"]) if e.get("display") else \
+            say("audit.shown.median_se", median=printed(e["median"]), se=printed(e["se"]), low=printed(e["ci_low"]),
+                high=printed(e["ci_high"]))
         verdicts = {}
         for mode in ("round", "truncate"):
             d = dec.get("ci", printed_decimals(e["ci_low"]))
@@ -226,25 +252,23 @@ def check_ci(entries: list[dict]) -> list[dict]:
         r_lo, r_hi = verdicts["round"]
         t_lo, t_hi = verdicts["truncate"]
         fits = lambda a, b: a < b  # noqa: E731 - a non-empty open interval of SE values
+        bounds = dict(low=printed(e["ci_low"]), high=printed(e["ci_high"]))
         if fits(max(r_lo, se_lo), min(r_hi, se_hi)):
             out.append(_finding("ci", e["item"], "", shown, "consistent",
-                                f"{e['median']} ± 1.96 × SE prints as {e['ci_low']}–{e['ci_high']} for SE in "
-                                f"{max(r_lo, se_lo):.4f}–{min(r_hi, se_hi):.4f}, which prints as {e['se']}."))
+                                [say("audit.ci.ok", median=printed(e["median"]), z=Z, **bounds,
+                                     a=_four(max(r_lo, se_lo)), b=_four(min(r_hi, se_hi)), se=printed(e["se"]))]))
             continue
-        text = (f"No SE that prints as {e['se']} gives {e['ci_low']}–{e['ci_high']} when the bounds are rounded"
-                + (f" (the bounds alone would need SE in {r_lo:.4f}–{r_hi:.4f})" if fits(r_lo, r_hi) else
-                   " (no single SE gives both bounds: the interval is not symmetric about the estimate at this precision)")
-                + ".")
+        reasons = [say("audit.ci.no_se", se=printed(e["se"]), **bounds),
+                   say("audit.ci.bounds_need", a=_four(r_lo), b=_four(r_hi)) if fits(r_lo, r_hi)
+                   else say("audit.ci.asymmetric"), say("audit.ci.end")]
         if fits(max(t_lo, se_lo), min(t_hi, se_hi)):
             a, b = max(t_lo, se_lo), min(t_hi, se_hi)
-            lo_r = round_half_up(est - Z * a, 1)
+            likely = say("audit.likely.ci", low=round_half_up(est - Z * a, 1), high=round_half_up(est + Z * a, 1),
+                         se=round_half_up(a, 3))
             out.append(_finding("ci", e["item"], "", shown, "consistent_truncated",
-                                text + f" Truncated instead of rounded, they fit for SE in {a:.4f}–{b:.4f}: "
-                                "the printed bounds were most likely cut, not rounded, to one decimal.",
-                                f"rounded: {lo_r}–{round_half_up(est + Z * a, 1)} for SE ≈ {a:.3f}"))
+                                reasons + [say("audit.ci.truncated", a=_four(a), b=_four(b))], likely))
         else:
-            out.append(_finding("ci", e["item"], "", shown, "inconsistent",
-                                text + " Truncation does not explain it either."))
+            out.append(_finding("ci", e["item"], "", shown, "inconsistent", reasons + [say("audit.ci.neither")]))
     return out
 
 
@@ -254,26 +278,34 @@ def check_flow(published: dict) -> list[dict]:
     flow = {f["item"]: int(f["n"]) for f in published.get("flow", [])}
     if {"screened", "excluded", "included"} <= flow.keys():
         ok = flow["screened"] - flow["excluded"] == flow["included"]
-        out.append(_finding("flow", "screening", "", f"{flow['screened']} − {flow['excluded']} = {flow['included']}",
-                            "consistent" if ok else "inconsistent",
-                            "Screened minus excluded equals included." if ok else
-                            f"Screened minus excluded is {flow['screened'] - flow['excluded']}, not {flow['included']}."))
+        shown = say("audit.shown.flow", screened=flow["screened"], excluded=flow["excluded"], included=flow["included"])
+        reason = say("audit.flow.ok") if ok else \
+            say("audit.flow.wrong", x=flow["screened"] - flow["excluded"], included=flow["included"])
+        out.append(_finding("flow", "screening", "", shown, "consistent" if ok else "inconsistent", [reason]))
     for s in published.get("survival", []):
         if "events" in s and "censored" in s:
-            ok = int(s["events"]) + int(s["censored"]) == int(published["n"])
-            out.append(_finding("flow", s["item"], "", f"{s['events']} events + {s['censored']} censored",
-                                "consistent" if ok else "inconsistent",
-                                f"Events and censored add up to n = {published['n']}." if ok else
-                                f"Events and censored add up to {int(s['events']) + int(s['censored'])}, not {published['n']}."))
+            total = int(s["events"]) + int(s["censored"])
+            ok = total == int(published["n"])
+            shown = say("audit.shown.events", events=int(s["events"]), censored=int(s["censored"]))
+            reason = say("audit.events.ok", n=int(published["n"])) if ok else \
+                say("audit.events.wrong", x=total, n=int(published["n"]))
+            out.append(_finding("flow", s["item"], "", shown, "consistent" if ok else "inconsistent", [reason]))
     return out
 
 
 def check_denominators(counts: list[dict], n: int) -> list[dict]:
     """``note`` for every percentage whose denominator is not the cohort's n."""
-    return [_finding("denominator", e["item"], str(e.get("level", "")), f"{e['n']} ({e['percent']}%) of {e['denominator']}",
-                     "note", f"The percentage is of {e['denominator']}, not of all {n} patients. "
-                     + (e.get("note") or ""))
-            for e in counts if e.get("denominator") and int(e["denominator"]) != n]
+    out = []
+    for e in counts:
+        if not e.get("denominator") or int(e["denominator"]) == n:
+            continue
+        reasons = [say("audit.denominator.note", d=int(e["denominator"]), n=n)]
+        if e.get("note"):
+            reasons.append(say("audit.source_note", note=e["note"]))
+        out.append(_finding("denominator", e["item"], str(e.get("level", "")),
+                            say("audit.shown.percent_of", n=int(e["n"]), pct=printed(e["percent"]),
+                                d=int(e["denominator"])), "note", reasons))
+    return out
 
 
 def check_published(published: dict, parents: dict[str, str] | None = None) -> pd.DataFrame:
@@ -285,4 +317,4 @@ def check_published(published: dict, parents: dict[str, str] | None = None) -> p
             + check_continuous(published.get("continuous", []), int(published["n"]))
             + check_ci(published.get("survival", [])) + check_flow(published)
             + check_denominators(counts, int(published["n"])))
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS + ["shown", "reasons", "likely"])

@@ -18,8 +18,8 @@ import math
 
 import pandas as pd
 
-from ..formatting import fmt_number, round_half_away, truncate_decimal
-from .consistency import check_published, printed_decimals
+from ..present.numbers import fmt_number, round_half_away, truncate_decimal
+from .consistency import check_published, printed_decimals, say
 
 AUDIT_COLUMNS = ["section", "item", "level", "statistic", "published", "computed", "published_value",
                  "computed_value", "status", "explanation"]
@@ -39,22 +39,27 @@ def judge(published: float, computed: float, decimals: int) -> str:
     return "mismatch"
 
 
-def _row(section, item, level, statistic, published, computed, pub_value, comp_value, status, explanation=""):
+def _row(section, item, level, statistic, published, computed, pub_value, comp_value, status, reasons=(),
+         decimals: int = 0):
+    """One audit row; ``explanation`` is the English of ``reasons`` (catalog keys and values,
+    :func:`lmlib.audit.consistency.say`), ``decimals`` those of the computed value as shown."""
+    from ..present.audit import words
+
     return dict(section=section, item=item, level=level, statistic=statistic, published=published,
                 computed=computed, published_value=pub_value, computed_value=comp_value, status=status,
-                explanation=explanation)
+                explanation=words(reasons), reasons=list(reasons), decimals=decimals)
 
 
 def _count_rows(entry: dict, computed: dict | None) -> list[dict]:
     item, level, section = entry["item"], str(entry.get("level", "")), entry.get("section", "")
     if computed is None:
         return [_row(section, item, level, "n", entry["display"], "—", entry["n"], math.nan, "mismatch",
-                     "The cohort gives no such row (the variable or level is absent).")]
+                     [say("audit.no_row")])]
     rows = []
     n = computed["n"]
     status = "exact" if n == entry["n"] else "mismatch"
     rows.append(_row(section, item, level, "n", str(entry["n"]), str(n), entry["n"], n, status,
-                     "" if status == "exact" else f"Counted {n}, published {entry['n']}."))
+                     [] if status == "exact" else [say("audit.counted", n=int(n), published=int(entry["n"]))]))
     if entry.get("percent") is not None and computed.get("percent") is not None:
         d = printed_decimals(entry["percent"])
         pct = float(computed["percent"])
@@ -62,12 +67,11 @@ def _count_rows(entry: dict, computed: dict | None) -> list[dict]:
         if status == "mismatch" and d == 0:  # "25" printed for 25.0
             status = judge(entry["percent"], pct, 1)
         denominator = computed.get("denominator")
+        reasons = []
         if denominator != entry.get("denominator"):
-            note = f" Denominators differ: computed of {denominator}, published of {entry.get('denominator')}."
-        else:
-            note = ""
+            reasons.append(say("audit.denominators", computed=int(denominator), published=int(entry["denominator"])))
         rows.append(_row(section, item, level, "percent", f"{entry['percent']}%", f"{fmt_number(pct, max(d, 1))}%",
-                         float(entry["percent"]), pct, status, note.strip()))
+                         float(entry["percent"]), pct, status, reasons, max(d, 1)))
     return rows
 
 
@@ -78,7 +82,7 @@ def _continuous_rows(entry: dict, computed: dict | None) -> list[dict]:
         d = decimals.get(key, printed_decimals(entry[stat]))
         value = math.nan if computed is None else float(computed[stat])
         rows.append(_row(entry.get("section", ""), entry["item"], "", stat, str(entry[stat]), fmt_number(value, max(d, 1)),
-                         float(entry[stat]), value, judge(entry[stat], value, d)))
+                         float(entry[stat]), value, judge(entry[stat], value, d), (), max(d, 1)))
     return rows
 
 
@@ -92,9 +96,9 @@ def _survival_rows(entry: dict, overall: pd.Series) -> list[dict]:
         if stat not in entry:
             continue
         value = float(overall[column])
+        shown = max(d, 1) if stat not in ("events", "censored", "median") else 0
         rows.append(_row(entry.get("section", "survival"), entry["item"], "", stat, str(entry[stat]),
-                         fmt_number(value, max(d, 1) if stat not in ("events", "censored", "median") else 0),
-                         float(entry[stat]), value, judge(entry[stat], value, d)))
+                         fmt_number(value, shown), float(entry[stat]), value, judge(entry[stat], value, d), (), shown))
     return rows
 
 
@@ -125,7 +129,7 @@ def compare_with_published(tables: pd.DataFrame, survival: pd.DataFrame | None, 
     if survival is not None:
         for entry in published.get("survival", []):
             rows += _survival_rows(entry, survival.iloc[-1])
-    audit = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    audit = pd.DataFrame(rows, columns=AUDIT_COLUMNS + ["reasons", "decimals"])
     return _explain(audit, check_published(published))
 
 
@@ -142,6 +146,8 @@ def _explain(audit: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
         mismatched = same & (audit["status"] == "mismatch")
         audit.loc[mismatched, "status"] = "paper_inconsistent"
         audit.loc[same, "explanation"] = finding.explanation
+        for index in audit.index[same]:
+            audit.at[index, "reasons"] = list(finding.reasons)
     return audit
 
 

@@ -171,21 +171,29 @@ def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = N
     index_needed = bool(notebooks) and (bool(stale) or is_stale(index, [*htmls, *notebooks, *depends])
                                         or index_links(index) != [h.name for h in htmls])
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index") as side:
-        # the index needs only the notebooks' titles and the cohort: made while the sections run
-        page = side.submit(_index_page, notebooks, data, codebook, data_cut, settings) if index_needed else None
+        # the titles and the cohort are read while the sections run; their downloads (with sizes) after
+        page = side.submit(_index_parts, notebooks, data, codebook, data_cut, settings) if index_needed else None
         result = run_sections(stale, output_dir, parameters, jobs=jobs, extra=extra, echo=echo)
         if page is not None and result.ok:
-            write_text(index, page.result())
+            write_text(index, _index_page(*page.result(), output_dir))
             result.index_written = True
             if echo is not None:
                 print(f"wrote {index}", file=echo, flush=True)
     return result
 
 
-def _index_page(notebooks, data, codebook, data_cut, settings) -> str:
+def _index_parts(notebooks, data, codebook, data_cut, settings):
     from ..cohort import load_cohort
-    from .index import index_page
+    from .index import index_entries
 
     cohort = load_cohort(data or None, codebook or None, strict=True, data_cut=data_cut or None,
                          reuse_processed=True)
-    return index_page(notebooks, cohort, settings.get("lang") or "en")
+    lang = settings.get("lang") or "en"
+    return index_entries(notebooks, lang), cohort.provenance(), lang
+
+
+def _index_page(entries, provenance, lang, output_dir) -> str:
+    from .index import index_html, section_downloads
+
+    downloads = {href: section_downloads(Path(output_dir) / href, output_dir) for _, href in entries}
+    return index_html(entries, provenance, lang, downloads)

@@ -46,19 +46,51 @@ def is_synthetic_input(data: str | Path | None) -> bool:
     return not data or "synthetic" in Path(data).name.lower()
 
 
-def section_title(notebook: str | Path) -> str:
-    """The notebook's first Markdown heading (``# Title``), else its file name."""
+def section_title(notebook: str | Path, lang: str = "en") -> str:
+    """The notebook's first Markdown heading (``# Title``), in ``lang`` when the cell's prose
+    comes from the text catalog (:func:`prose_source`), else as written; else its file name."""
     import nbformat
 
     nb = nbformat.read(str(notebook), as_version=4)
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        for line in cell.source.splitlines():
+        for line in prose_source(cell, lang).splitlines():
             match = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
             if match and match.group(1):
                 return re.sub(r"[*_`]", "", match.group(1)).strip()
     return Path(notebook).stem
+
+
+def prose_key(cell) -> str | None:
+    """The text-catalog key of a Markdown cell written by the notebook generators (its metadata
+    ``lmlib.text``), else None."""
+    return (cell.get("metadata", {}).get("lmlib") or {}).get("text")
+
+
+def prose_source(cell, lang: str = "en") -> str:
+    """A Markdown cell's text in ``lang``: from the text catalog when the cell names its key,
+    else as written."""
+    key = prose_key(cell)
+    if key is None:
+        return cell.source
+    from ..present.catalog import text
+
+    return text(key, lang)
+
+
+DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def translate_prose(nb, lang: str = "en", decimal_mark: str = "."):
+    """Put every catalog Markdown cell of ``nb`` in ``lang`` (in place; returns ``nb``): the
+    report's prose in the report's language, as real Markdown (headings stay headings), its
+    numbers ("1.96") with the report's decimal mark."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and prose_key(cell) is not None:
+            source = prose_source(cell, lang)
+            cell.source = DECIMAL_POINT.sub(decimal_mark, source) if decimal_mark != "." else source
+    return nb
 
 
 def parse_data_cut(data_cut: str | None) -> dt.date | None:

@@ -14,7 +14,7 @@ from ..atomic import write_text
 from .common import (
     KERNEL_ARGUMENTS, KERNEL_NAME, PAPERMILL_LOGGERS, PROG, REMOVED_CELL_TAGS, REMOVED_OUTPUT_TAGS, TEMPLATE,
     TEMPLATES_DIR, TRACEBACK_LINES, ReportError, ADDRESS, ANSI, STYLER_TABLE, display_path, is_synthetic_input,
-    section_title, source_date_epoch,
+    section_title, source_date_epoch, translate_prose,
 )
 
 
@@ -151,7 +151,8 @@ def run_section(notebook: str | Path, output_html: str | Path, parameters: dict 
     for key in ("data", "codebook", "output_dir"):
         if parameters.get(key):
             parameters[key] = display_path(parameters[key])
-    title = section_title(notebook)
+    lang = parameters.get("lang") or "en"
+    title = section_title(notebook, lang)
     known = notebook_parameters(nbformat.read(str(notebook), as_version=4))
     for name in parameters:
         if name not in known:
@@ -176,8 +177,14 @@ def run_section(notebook: str | Path, output_html: str | Path, parameters: dict 
             logging.getLogger(name).removeFilter(quiet)
     ipynb = output_html.with_suffix(".ipynb")
     clean_executed(nb, display_path(notebook), display_path(ipynb))
-    nb.metadata["lmlib"] = {"synthetic": is_synthetic_input(parameters.get("data"))}
-    page = to_html(nb, title, parameters.get("lang") or "en", notebook.resolve().parent)
+    translate_prose(nb, lang, parameters.get("decimal_mark") or ".")
+    synthetic = is_synthetic_input(parameters.get("data"))
+    nb.metadata["lmlib"] = {"synthetic": synthetic, "lang": lang}
+    if synthetic:
+        from ..present.catalog import text
+
+        nb.metadata["lmlib"]["banner"] = text("report.synthetic_banner", lang)
+    page = to_html(nb, title, lang, notebook.resolve().parent)
     write_text(ipynb, nbformat.writes(nb) + "\n")
     write_text(output_html, page)
     return output_html

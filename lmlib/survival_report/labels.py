@@ -1,11 +1,12 @@
 """The keys and labels of the groupings and their levels: from the codebook (en/tr), Yes/No for
-booleans, "All patients" for the whole cohort; and which levels the codebook orders."""
+booleans, "All patients" for the whole cohort (words from the text catalog); and which levels
+the codebook orders."""
 from __future__ import annotations
 
 import numpy as np
 
+from ..present.catalog import text
 from .params import OVERALL_ITEM
-from .texts import text
 
 
 def _is_bool(value) -> bool:
@@ -22,7 +23,7 @@ def level_key(value) -> str:
 def item_label(codebook, item: str, lang: str = "en") -> str:
     """A variable's label from the codebook (derived variables too), else its name."""
     if item == OVERALL_ITEM:
-        return text("all", lang)
+        return text("word.all_patients", lang)
     if codebook is None:
         return item
     from ..tables import item_label as codebook_label
@@ -34,16 +35,25 @@ def item_label(codebook, item: str, lang: str = "en") -> str:
 
 
 def level_label(codebook, item: str, value, lang: str = "en") -> str:
-    """A level's label: the codebook's (``Codebook[item].level_label``), Yes/No for booleans, else the value."""
+    """A level's label: the codebook's (``Codebook[item].level_label``), Yes/No for booleans (the
+    value True/False or its key yes/no), "All patients" for the whole cohort, else the value."""
     if item == OVERALL_ITEM:
-        return text("all", lang)
+        return text("word.all_patients", lang)
     if _is_bool(value):
-        return text("yes" if value else "no", lang)
+        return text("word.yes" if value else "word.no", lang)
+    var = None
     if codebook is not None:
         try:
-            return codebook[item].level_label(str(value), lang)
+            var = codebook[item]
+        except KeyError:
+            var = None
+    if var is not None and var.type != "boolean":
+        try:
+            return var.level_label(str(value), lang)
         except KeyError:
             pass
+    if str(value) in ("yes", "no") and (var is None or var.type == "boolean"):
+        return text(f"word.{value}", lang)
     return str(value)
 
 

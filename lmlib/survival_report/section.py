@@ -1,40 +1,71 @@
-"""The survival section as one object: :class:`SurvivalReport` (every table the section shows),
-computed from the cohort and the notebook's parameters by :func:`build` and written as tidy CSVs
-by :func:`write_tables`."""
+"""The survival section as one object: :class:`SurvivalReport`, the section's numbers
+(:class:`~lmlib.survival_report.numbers.SurvivalNumbers`, computed once by :func:`build`) seen
+in a :class:`~lmlib.present.numbers.Style` (language, decimals, decimal mark, small-cell rule);
+:func:`write_tables` writes its tidy CSVs."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from ..export import write_csv
+from ..present import survival as words
+from ..present.numbers import Style
 from ..problems import InputError
 from ..suppress import blank_small, check_k, count_text
-from .params import OVERALL_ITEM, RMST_TAU_DAYS, check_group_by, parse_times, time_units
-from .tables import comparison_table, cox_table, landmark_table, risk_frame, summary_table
+from .numbers import SurvivalNumbers, compute
+from .params import RMST_TAU_DAYS, check_group_by, parse_times, time_units
 
 
 @dataclass
-
-
 class SurvivalReport:
-    """Everything the survival section shows, as tidy numeric tables (see :func:`build`)."""
+    """The survival section: its numbers and the style they are shown in.
 
-    data: pd.DataFrame = field(repr=False)
-    codebook: object = field(repr=False)
-    summary: pd.DataFrame
-    landmarks: pd.DataFrame
-    comparisons: pd.DataFrame
-    cox: pd.DataFrame
-    risk: pd.DataFrame
-    lang: str
-    decimals: int
-    units: tuple
-    group_by: list
-    tau_days: float
-    risk_times: str
-    suppress_below: int = 0  # counts 1 to k - 1 shown as "<k" (lmlib.suppress); 0: off
+    ``summary``, ``landmarks``, ``comparisons``, ``cox`` and ``risk`` are the numeric frames with
+    labels and ``display`` text in the style's language (made on first use, from the numbers);
+    :meth:`with_style` gives the same numbers in another language or format without computing
+    anything again.
+    """
+
+    numbers: SurvivalNumbers = field(repr=False)
+    style: Style
+
+    def with_style(self, **changes) -> "SurvivalReport":
+        """The same numbers in another style: ``report.with_style(lang="tr")`` (no model is refitted)."""
+        return SurvivalReport(self.numbers, self.style.but(**changes))
+
+    # the numbers' settings, as the section's parameters
+    data = property(lambda self: self.numbers.data)
+    codebook = property(lambda self: self.numbers.codebook)
+    units = property(lambda self: self.numbers.units)
+    group_by = property(lambda self: self.numbers.group_by)
+    tau_days = property(lambda self: self.numbers.tau_days)
+    risk_times = property(lambda self: self.numbers.risk_times)
+    lang = property(lambda self: self.style.lang)
+    decimals = property(lambda self: self.style.decimals)
+    suppress_below = property(lambda self: int(self.style.suppress_below or 0))
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        return words.summary_frame(self.numbers, self.style)
+
+    @cached_property
+    def landmarks(self) -> pd.DataFrame:
+        return words.landmark_frame(self.numbers, self.style)
+
+    @cached_property
+    def comparisons(self) -> pd.DataFrame:
+        return words.comparison_frame(self.numbers, self.style)
+
+    @cached_property
+    def cox(self) -> pd.DataFrame:
+        return words.cox_frame(self.numbers, self.style)
+
+    @cached_property
+    def risk(self) -> pd.DataFrame:
+        return words.risk_frame(self.numbers, self.style)
 
 
 # The count columns of each table, blanked (1 to k − 1) in the CSVs when suppression is on.
@@ -49,7 +80,7 @@ def _n(report: SurvivalReport, x) -> str:
 
 def build(data: pd.DataFrame, codebook=None, *, lang: str = "en", decimals: int = 1, time_unit: str = "days",
           landmarks: str = "30,90,180", group_by: str = "treatment,primary_site", risk_times: str = "",
-          tau_days: float = RMST_TAU_DAYS, suppress_below: int = 0) -> SurvivalReport:
+          tau_days: float = RMST_TAU_DAYS, suppress_below: int = 0, decimal_mark: str = ".") -> SurvivalReport:
     """Compute the survival section from a cleaned cohort (``survival_days``, ``death``); the
     notebook's parameters are passed as they are (strings). ``data`` is not modified.
     ``suppress_below`` = k >= 2 shows the counts from 1 to k − 1 (numbers at risk, deaths,
@@ -57,44 +88,40 @@ def build(data: pd.DataFrame, codebook=None, *, lang: str = "en", decimals: int 
 
     Raises
     ------
-    InputError : a parameter cannot be used (unknown language or unit, a time that is not a
-        number, a ``group_by`` column that is missing or not categorical); the message says which.
+    InputError : a parameter cannot be used (unknown language, unit or decimal mark, a time
+        that is not a number, a ``group_by`` column that is missing or not categorical); the
+        message says which.
     """
-    if lang not in ("en", "tr"):
-        raise InputError(f"lang must be 'en' or 'tr', not {lang!r}")
+    try:
+        k = check_k(suppress_below)
+        style = Style(lang, int(decimals), decimal_mark, k)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     units = time_units(time_unit)
     groups = check_group_by(data, group_by)
     times = parse_times(landmarks)
     parse_times(risk_times)
-    try:
-        k = check_k(suppress_below)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    kw = dict(codebook=codebook, lang=lang)
-    return SurvivalReport(
-        data, codebook,
-        summary_table(data, groups, decimals=decimals, units=units, tau_days=tau_days, **kw),
-        landmark_table(data, times, groups, decimals=decimals, **kw),
-        comparison_table(data, groups, **kw),
-        cox_table(data, groups, **kw),
-        risk_frame(data, groups, units=units, risk_times=risk_times, **kw),
-        lang, int(decimals), units, groups, float(tau_days), risk_times, k,
-    )
+    numbers = compute(data, codebook, groups, units=units, landmarks_days=times, risk_times=risk_times,
+                      tau_days=float(tau_days))
+    return SurvivalReport(numbers, style)
 
 
 CSV_NAMES = {"summary": "survival_summary.csv", "landmarks": "survival_landmarks.csv",
              "comparisons": "survival_groups.csv", "cox": "survival_cox.csv", "risk": "survival_risk_table.csv"}
 
 
+def csv_frames(report: SurvivalReport) -> dict[str, pd.DataFrame]:
+    """The five tidy tables as written (:data:`CSV_NAMES`): counts from 1 to k − 1 blank under
+    suppression (:data:`COUNT_COLUMNS`)."""
+    return {name: blank_small(getattr(report, name).drop(columns="time_digits", errors="ignore"),
+                              COUNT_COLUMNS[name], report.suppress_below) for name in CSV_NAMES}
+
+
 def write_tables(report: SurvivalReport, folder: str | Path) -> dict[str, Path]:
-    """Write the five tidy CSVs (:data:`CSV_NAMES`) atomically into ``folder``; returns their paths.
-    Under suppression the counts from 1 to k − 1 (:data:`COUNT_COLUMNS`) are blank."""
+    """Write the five tidy CSVs (:data:`CSV_NAMES`) atomically into ``folder``; returns their paths."""
     folder = Path(folder)
-    return {name: write_csv(blank_small(getattr(report, name).drop(columns="time_digits", errors="ignore"),
-                                        COUNT_COLUMNS[name], report.suppress_below), folder / file)
-            for name, file in CSV_NAMES.items()}
+    return {name: write_csv(frame, folder / CSV_NAMES[name]) for name, frame in csv_frames(report).items()}
 
 
 def _overall(report: SurvivalReport, unit: str = "days") -> pd.Series:
-    s = report.summary
-    return s[(s["item"] == OVERALL_ITEM) & (s["unit"] == unit)].iloc[0]
+    return words._overall(report, unit)
