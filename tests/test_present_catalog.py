@@ -79,3 +79,34 @@ def test_turkish_texts_use_the_papers_terms():
     turkish = " ".join(entry["tr"] for entry in load_catalog().values())
     for term in ("medyan", "eksitus", "Eksitus", "%95 GA", "KS {n}", "sansürlü"):
         assert term in turkish, term
+
+
+def test_every_prose_cell_of_the_section_notebooks_comes_from_the_catalog_and_the_generators_are_current():
+    import subprocess
+    import sys
+
+    import nbformat
+
+    for notebook in sorted((ROOT / "notebooks").glob("0*_*.ipynb")):
+        nb = nbformat.read(notebook, as_version=4)
+        prose = [c for c in nb.cells if c.cell_type == "markdown"]
+        assert prose and all((c.metadata.get("lmlib") or {}).get("text") in load_catalog() for c in prose), notebook
+        assert all(c.source == text(c.metadata["lmlib"]["text"], "en") for c in prose), notebook
+    for script in ("make_notebooks.py", "make_survival_notebook.py", "make_reproduction_notebook.py"):
+        result = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--check"], capture_output=True,
+                                text=True)
+        assert result.returncode == 0, result.stderr
+
+
+def test_a_report_build_puts_the_prose_in_the_reports_language_with_its_decimal_mark():
+    import nbformat
+
+    from lmlib.report.common import section_title, translate_prose
+
+    notebook = ROOT / "notebooks" / "03_survival.ipynb"
+    nb = translate_prose(nbformat.read(notebook, as_version=4), "tr", ",")
+    first = nb.cells[0].source
+    assert first.startswith("# Leptomeningeal metastaz tanısından sonra genel sağkalım")
+    median = next(c.source for c in nb.cells if c.metadata.get("lmlib", {}).get("text") == "notebook.survival.median")
+    assert "9,543" in median and "9.543" not in median
+    assert section_title(notebook, "tr") == "Leptomeningeal metastaz tanısından sonra genel sağkalım"

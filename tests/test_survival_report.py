@@ -261,3 +261,22 @@ def test_risk_times_parameter_sets_the_ticks_and_the_table(cohort, codebook):
     labels = [t.get_text() for t in km.table_ax.get_yticklabels()]
     assert labels[:4] == ["KT", "Risk altında", "Sansürlü", "Eksitus"]  # the group, then its rows
     matplotlib.pyplot.close(km.figure)
+
+
+# ------------------------------------------------------------------------------ numbers first
+
+def test_each_grouping_is_converted_once_and_switching_language_refits_nothing(cohort, codebook, monkeypatch):
+    from lmlib.survival_report import numbers
+
+    conversions, fits = [], []
+    convert, fit = numbers.survival_frame, numbers.cox_model
+    monkeypatch.setattr(numbers, "survival_frame", lambda *a, **k: conversions.append(a[3:4]) or convert(*a, **k))
+    monkeypatch.setattr(numbers, "cox_model", lambda *a, **k: fits.append(1) or fit(*a, **k))
+    rep = sr.build(cohort.data, codebook, group_by="treatment,primary_site", time_unit="months")
+    assert sorted(map(str, conversions)) == sorted(["(None,)", "('treatment',)", "('primary_site',)"]) and len(fits) == 2
+    english = sr.headline(rep)
+    turkish = rep.with_style(lang="tr", decimal_mark=",")
+    assert sr.headline(turkish).startswith("Genel medyan sağkalım: 30 gün (SH 9,5") and english.startswith("Median")
+    sr.cox_styler(turkish).to_html(), sr.summary_styler(turkish, "treatment").to_docx()
+    assert len(conversions) == 3 and len(fits) == 2  # nothing computed again
+    pd.testing.assert_frame_equal(turkish.summary.select_dtypes("number"), rep.summary.select_dtypes("number"))
