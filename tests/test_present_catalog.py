@@ -23,10 +23,11 @@ def test_every_key_of_the_catalog_has_english_and_turkish_with_the_same_placehol
 
 def test_a_key_lacking_a_language_or_with_other_placeholders_is_refused(tmp_path):
     bad = tmp_path / "texts.yaml"
-    bad.write_text('a.b: {en: "Yes"}\nc.d: {en: "{n} deaths", tr: "{k} eksitus"}\ne.f: {en: "x", tr: " "}\n',
-                   encoding="utf-8")
+    bad.write_text('a.b: {en: "Yes"}\nc.d: {en: "{n} deaths", tr: "{k} eksitus"}\ne.f: {en: "x", tr: " "}\n'
+                   'g.h: {en: At risk, censored, tr: Risk altında, sansürlü}\n', encoding="utf-8")
     problems = catalog_problems(__import__("yaml").safe_load(bad.read_text(encoding="utf-8")))
-    assert problems == ["a.b: no tr text", "c.d: placeholders differ between en and tr", "e.f: no tr text"]
+    assert problems == ["a.b: no tr text", "c.d: placeholders differ between en and tr", "e.f: no tr text",
+                        "g.h: unknown fields ['censored', 'sansürlü'] (quote a text that has a comma)"]
     with pytest.raises(CatalogError, match="a.b: no tr text"):
         load_catalog(bad)
 

@@ -167,8 +167,8 @@ def test_each_section_links_its_downloads_and_the_index_lists_every_file_with_it
     index = (folder / "index.html").read_text(encoding="utf-8")
     for link in written:
         size = (folder / link).stat().st_size
-        assert re.search(rf'<a href="{re.escape(link)}">[^<]+</a></td><td class="size">'
-                         rf'{re.escape(f"{size / 1000:.1f}")} kB</td>', index), link
+        assert re.search(rf'<a href="{re.escape(link)}">[^<]+</a> <span class="size">'
+                         rf'{re.escape(f"{size / 1000:.1f}")} kB</span>', index), link
 
 
 def test_a_decimal_comma_reaches_the_tables_and_sentences_of_a_section(tmp_path):

@@ -61,6 +61,9 @@ def catalog_problems(entries: dict) -> list[str]:
         for lang in LANGS:
             if not isinstance(entry.get(lang), str) or not entry[lang].strip():
                 problems.append(f"{key}: no {lang} text")
+        unknown = set(entry) - {*LANGS, "note"}
+        if unknown:  # e.g. an unquoted text with a comma inside {en: ..., tr: ...}
+            problems.append(f"{key}: unknown fields {sorted(unknown)} (quote a text that has a comma)")
         if all(isinstance(entry.get(lang), str) for lang in LANGS):
             if placeholders(entry["en"]) != placeholders(entry["tr"]):
                 problems.append(f"{key}: placeholders differ between en and tr")

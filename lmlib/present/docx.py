@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 
+from .html import keep_together
+
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: no clock in the file
 FONT = "Times New Roman"
 BODY_PT = 9
@@ -239,7 +241,7 @@ def render_table(table) -> bytes:
                 cell = cell.merge(row.cells[at + span - 1])
             paragraph = cell.paragraphs[0]
             _tight(paragraph, align)
-            _write(paragraph, text, marks, bold=True, size=body_pt(table))
+            _write(paragraph, keep_together(text), marks, bold=True, size=body_pt(table))
             if depth == 0:
                 for k in range(at, at + span):
                     _cell_rule(row.cells[k], "top", RULE_HEAVY)

@@ -28,6 +28,7 @@ table.lm-table .lm-left { text-align: left; }
 table.lm-table .lm-right { text-align: right; }
 table.lm-table .lm-center { text-align: center; }
 table.lm-table td.lm-right, table.lm-table td.lm-center { white-space: nowrap; }
+table.lm-table td.lm-long { white-space: normal; min-width: 7em; }
 table.lm-table td:first-child { min-width: 12em; }
 table.lm-table td.lm-i1 { padding-left: 1.8em; }
 table.lm-table td.lm-i2 { padding-left: 3.2em; }
@@ -50,7 +51,14 @@ nav.lm-downloads ul { margin: 0.2em 0 0.6em 0; }
 </style>"""
 
 
+LONG_CELL = 16  # a longer value cell may wrap at its spaces when the page is narrow
 SCREEN_SCALE = 1.35  # a figure is shown a little larger than its print size (its PNG has 300 dpi)
+
+
+def keep_together(text: str) -> str:
+    """A header with "n = 17" kept on one line (non-breaking spaces around "="), for the renderers
+    whose headers wrap (HTML, Word)."""
+    return text.replace(" = ", "\u00a0=\u00a0")
 
 
 def escape(text) -> str:
@@ -78,7 +86,7 @@ def render_table(table, css: bool = True) -> str:
             spanning = depth < len(headers) - 1 and text
             cls = f"lm-{align}" + (" lm-span" if spanning else "")
             colspan = f' colspan="{span}"' if span > 1 else ""
-            cells.append(f'<th class="{cls}"{colspan} scope="col">{escape(text)}{_marks(marks)}</th>')
+            cells.append(f'<th class="{cls}"{colspan} scope="col">{escape(keep_together(text))}{_marks(marks)}</th>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</thead>")
     out.append("<tbody>")
@@ -87,7 +95,9 @@ def render_table(table, css: bool = True) -> str:
         classes = " ".join(filter(None, ["lm-bold" if row.bold else "", f"lm-tone-{row.tone}" if row.tone else ""]))
         cells = []
         for position, key in enumerate(table.keys):
-            cls = f"lm-{aligns[key]}" + (f" lm-i{min(row.indent, 2)}" if position == 0 and row.indent else "")
+            value = row.cells.get(key, "")
+            cls = f"lm-{aligns[key]}" + (f" lm-i{min(row.indent, 2)}" if position == 0 and row.indent else "") \
+                + (" lm-long" if position and len(value) > LONG_CELL else "")
             cells.append(f'<td class="{cls}">{escape(row.cells.get(key, ""))}{_marks(row.marks.get(key, ""))}</td>')
         out.append((f'<tr class="{classes}">' if classes else "<tr>") + "".join(cells) + "</tr>")
     out.append("</tbody></table>")

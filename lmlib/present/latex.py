@@ -9,7 +9,7 @@ LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", 
                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
                  "±": r"$\pm$", "–": "--", "—": "---", "≥": r"$\geq$", "≤": r"$\leq$", "−": r"$-$",
                  "<": r"\textless{}", ">": r"\textgreater{}", "×": r"$\times$", "χ": r"$\chi$", "²": r"\textsuperscript{2}",
-                 "·": r"$\cdot$", "…": r"\ldots{}", "“": "``", "”": "''"}
+                 "·": r"$\cdot$", "…": r"\ldots{}", "“": "``", "”": "''", "\u00a0": "~"}
 ALIGN = {"left": "l", "right": "r", "center": "c"}
 PREAMBLE = r"% needs \usepackage{booktabs,threeparttable} (and pdflscape for a landscape table)"
 

@@ -130,9 +130,10 @@ def figure_label(number, style: Style) -> str:
 
 
 def show_figure(fig, folder: str | Path, name: str, *, number=None, caption: str = "", alt: str = "",
-                style: Style, downloads: Downloads | None = None) -> None:
+                style: Style, downloads: Downloads | None = None, title: str = "") -> None:
     """Write ``fig`` as ``<folder>/<name>.png`` (300 dpi) and ``.pdf``, display it with its
-    numbered caption under it and its alt text, close it, and list the files in ``downloads``."""
+    numbered caption under it and its alt text, close it, and list the files in ``downloads``
+    (under ``title``, default the caption's first clause)."""
     import matplotlib.pyplot as plt
 
     from ..plots import save_figures
@@ -142,7 +143,14 @@ def show_figure(fig, folder: str | Path, name: str, *, number=None, caption: str
     plt.close(fig)
     show(html.figure(paths["png"].read_bytes(), alt or caption, figure_label(number, style), caption, width))
     if downloads is not None:
-        downloads.add("figure", f"{figure_label(number, style)} {caption.split('. ')[0].rstrip('.')}".strip(), paths)
+        downloads.add("figure", f"{figure_label(number, style)} {title or short_title(caption)}".strip(), paths)
+
+
+def short_title(caption: str) -> str:
+    """A caption's first clause, for a list of downloads: up to its first "(", ":", ";" or ". "."""
+    import re
+
+    return re.split(r" \(|: |; |\. ", caption, maxsplit=1)[0].rstrip(".")
 
 
 def skip_figure(path: str | Path, k: int, style: Style) -> None:

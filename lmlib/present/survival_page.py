@@ -15,8 +15,13 @@ def show_km(report, folder: str | Path, *, item: str | None = None, unit: str = 
     """Draw, write (PNG and PDF) and display one KM figure with its caption and alt text."""
     name = f"survival_km_{item}" if item else f"survival_km_overall_{unit}"
     km = km_figure(report, item, unit)
+    from ..survival_report.labels import item_label
+
+    t = report.style.text
+    title = t("figure.km.short_by", label=item_label(report.codebook, item, report.lang)) if item \
+        else t("figure.km.short", unit=t(f"word.{unit}"))
     page.show_figure(km.figure, folder, name, number=number, caption=figure_caption(report, item),
-                            alt=figure_alt(report, item, unit), style=report.style, downloads=downloads)
+                     alt=figure_alt(report, item, unit), style=report.style, downloads=downloads, title=title)
 
 
 def show_group(report, item: str, figures: str | Path | None = None, *, number=None,

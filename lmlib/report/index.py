@@ -15,7 +15,9 @@ _INDEX_CSS = """body { font-family: system-ui, -apple-system, "Segoe UI", Roboto
   max-width: 54em; padding: 0 1em; color: #222; line-height: 1.5; }
 table { border-collapse: collapse; } th, td { text-align: left; padding: 2px 12px 2px 0; vertical-align: top; }
 td.hash { font-family: monospace; word-break: break-all; }
-td.size { text-align: right; white-space: nowrap; }
+span.size { color: #555; white-space: nowrap; }
+table.downloads td { padding-bottom: 0.25em; }
+table.downloads td:last-child { white-space: nowrap; }
 .synthetic { background: #b00020; color: #fff; font-weight: bold; padding: 0.5em 0.8em; border-radius: 3px; }
 ol li { margin: 0.3em 0; }
 h3 { margin: 1em 0 0.2em 0; font-size: 1em; }"""
@@ -93,11 +95,11 @@ def index_html(sections, provenance: dict, lang: str = "en", downloads: dict | N
         for title, _, items in listed:
             if not items:
                 continue
-            out += [f"<h3>{esc(title)}</h3>", "<table><tbody>"]
+            out += [f"<h3>{esc(title)}</h3>", '<table class="downloads"><tbody>']
             for name, files in items:
-                for fmt, href, size in files:
-                    out.append(f'<tr><td>{esc(name)}</td><td><a href="{esc(href)}">{esc(fmt)}</a></td>'
-                               f'<td class="size">{esc(size_text(size, lang))}</td></tr>')
+                links = " · ".join(f'<a href="{esc(href)}">{esc(fmt)}</a> <span class="size">'
+                                   f'{esc(size_text(size, lang))}</span>' for fmt, href, size in files)
+                out.append(f"<tr><td>{esc(name)}</td><td>{links}</td></tr>")
             out.append("</tbody></table>")
     out += ["</main>", "</body>", "</html>", ""]
     return "\n".join(out)
