@@ -77,7 +77,6 @@ def _add_clean(sub) -> None:
 
 
 def _cmd_clean(args) -> int:
-    from .atomic import write_text
     from .codebook import load_codebook
     from .cohort import load_cohort, write_processed
     from .problems import ValidationError
@@ -87,12 +86,15 @@ def _cmd_clean(args) -> int:
     except ValidationError as exc:
         print(str(exc), file=sys.stderr)  # the full list, one problem a line
         if args.problems:
+            from .export import write_csv
             from .problems import problems_frame
-            write_text(args.problems, problems_frame(exc.problems).to_csv(index=False))
+            write_csv(problems_frame(exc.problems), args.problems)
         return 1
     target = write_processed(cohort, args.out, codebook=load_codebook(args.codebook or None))
     if args.problems:
-        write_text(args.problems, cohort.problems.to_csv(index=False))
+        from .export import write_csv
+
+        write_csv(cohort.problems, args.problems)
     warnings = len(cohort.problems) - len(cohort.errors)
     print(f"{cohort.name}: {cohort.n} patients, {len(cohort.errors)} error(s), {warnings} warning(s) -> {target}")
     for problem in cohort.problems.itertuples(index=False):
