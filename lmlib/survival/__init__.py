@@ -7,7 +7,8 @@ trend, Cox), ``risk_table`` (KMunicate counts), ``km`` (lifelines fitters), ``su
 side-by-side table), ``formatting`` (text, incl. "not reached"; not imported by the others).
 The figure is :func:`lmlib.survival_plots.plot_km`.
 """
-from .compare import CoxResult, TestResult, cox_model, logrank, logrank_trend, observed_expected
+from .compare import TestResult, logrank, logrank_trend, observed_expected
+from .cox import CoxResult, cox_model
 from .data import DAYS_PER_MONTH, event_indicator, survival_frame
 from .followup import FollowUp, median_followup
 from .km import fit_km

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..formatting import DASH, MISSING, fmt_number, fmt_p, fmt_percent
 from ..survival import cox_model, logrank, logrank_trend, median_followup, observed_expected, rmst, survival_at
-from ..survival.data import DAYS_PER_MONTH, UNITS, split_groups, survival_frame
+from ..survival.data import DAYS_PER_MONTH, UNITS, as_text, split_groups, survival_frame
 from ..survival.summary import summary_row
 from .labels import item_label, level_key, level_label, ordered_levels
 from .params import (CI_TRANSFORM, DURATION, EVENT, FIRST, HR_DECIMALS, OVERALL_ITEM, OVERALL_LEVEL, PH_TRANSFORM,
@@ -203,9 +203,11 @@ def cox_table(data: pd.DataFrame, group_by=(), *, codebook=None, lang: str = "en
                 try:
                     fit = cox_model(data, DURATION, EVENT, [item], categorical=[item],
                                     reference={item: levels[0]}, time_transform=PH_TRANSFORM)
-                except Exception as exc:  # lifelines: convergence failure on separated data
+                except Exception as exc:  # noqa: BLE001  (any failure becomes a "not estimable" row)
                     reason = f"{type(exc).__name__}: {str(exc).split('.')[0]}"
             warned = "; ".join(dict.fromkeys(str(w.message).split("\n")[0] for w in caught))
+            if fit is not None and not fit.estimable and fit.problem != "infinite":  # never a number
+                reason, fit = fit.reason, None
         if fit is None:
             rows.append({**head, "level": "", "label": "", "estimable": False, "note": reason,
                          "display": text("cox_ne", lang, reason=reason)})
@@ -217,10 +219,10 @@ def cox_table(data: pd.DataFrame, group_by=(), *, codebook=None, lang: str = "en
                      "reference": True, "term": "", "hr": 1.0, **common, "estimable": True, "note": warned,
                      "display": text("reference", lang)})
         for lvl in levels[1:]:
-            term = f"{item}={lvl}"
+            term = f"{item}={as_text(lvl)}"  # as lmlib.survival.cox names a level
             hr, ph = fit.hazard_ratios.loc[term], fit.ph_test.loc[term]
             finite = all(math.isfinite(float(hr[k])) for k in ("hr", "lower", "upper"))
-            ok = deaths[lvl] > 0 and deaths[ref] > 0 and finite
+            ok = deaths[lvl] > 0 and deaths[ref] > 0 and finite and bool(hr["estimable"])
             row = {**head, "level": level_key(lvl), "label": level_label(codebook, item, lvl, lang),
                    "reference": False, "term": term,
                    **{k: float(hr[k]) for k in ("hr", "lower", "upper", "p", "coef", "se")},
