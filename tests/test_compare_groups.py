@@ -72,6 +72,15 @@ def test_counts_per_group_equal_pandas_crosstab_of_the_raw_export(by_treatment, 
     assert sizes.to_dict() == {**group.value_counts().to_dict(), OVERALL: len(raw)}
 
 
+@pytest.mark.parametrize("section", ["table1", "table2"])
+def test_the_overall_rows_are_the_ungrouped_table_of_the_row_path(cohort, by_treatment, section):
+    from lmlib import tables
+
+    overall = by_treatment[section]
+    overall = overall[overall["group"] == OVERALL][list(tables.ROW_COLUMNS)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(overall, tables.section_table(cohort, section=section), check_exact=True)
+
+
 def test_multi_response_options_are_counted_and_tested_one_by_one(by_treatment, raw):
     group = raw["Tedavi"].map(TREATMENT)
     frame = by_treatment["table1"]
