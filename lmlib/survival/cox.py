@@ -26,7 +26,7 @@ from scipy.stats import chi2 as chi2_dist
 from scipy.stats import norm
 
 from ..problems import InputError
-from .cox_fit import CoxFit, efron_fit, schoenfeld
+from .cox_fit import CoxFit, efron_fit, fit_schoenfeld, refit
 from .data import as_text, as_texts, check_columns, group_order, survival_frame
 from .ph_test import METHOD as PH_METHOD
 from .ph_test import schoenfeld_test
@@ -94,8 +94,12 @@ def design_terms(frame: pd.DataFrame, covariates, categorical=None, reference=No
             raise InputError(f"reference level {ref!r} of '{col}' is not among its levels {levels}")
         others = [lv for lv in levels if lv != ref]
         names = [f"{col}={lv}" for lv in others]
+        codes, uniques = pd.factorize(text)  # -1 for a blank cell
+        position = {u: k for k, u in enumerate(uniques)}
         for lv, name in zip(others, names):
-            cols.append((text == lv).astype(float).where(text.notna()).rename(name))
+            indicator = (codes == position[lv]).astype(float)
+            indicator[codes < 0] = np.nan
+            cols.append(pd.Series(indicator, index=x.index, name=name))
         terms.append({"variable": col, "factor": True, "reference": ref, "levels": others, "columns": names})
     design = pd.concat(cols, axis=1) if cols else pd.DataFrame(index=frame.index)
     return design, terms
@@ -262,7 +266,7 @@ def cox_model(
         hr = pd.DataFrame({"hr": np.exp(fit.coef), "lower": np.exp(fit.coef - z * se),
                            "upper": np.exp(fit.coef + z * se), "p": 2 * norm.sf(np.abs(fit.coef / se)),
                            "coef": fit.coef, "se": se, "z": fit.coef / se}, index=pd.Index(names, name="term"))
-    death_times, residuals, _ = schoenfeld(x, t, e, w, fit.coef)
+    death_times, residuals, _ = fit_schoenfeld(fit)
     ph, ph_global = schoenfeld_test(death_times, residuals, fit.var, names, time_transform, t, e, w)
     wald = _chi2(float(fit.coef @ np.linalg.solve(fit.var, fit.coef)), len(names))
     hr["estimable"] = ~fit.infinite
@@ -274,7 +278,7 @@ def cox_model(
     return CoxResult(
         hr, ph, **base, estimable=fit.problem is None, problem=fit.problem,
         reason="" if fit.problem is None else _reason(fit, names),
-        variable_tests=_variable_tests(x, t, e, w, specs, names, fit),
+        variable_tests=_variable_tests(specs, names, fit),
         ph_global=ph_global, loglik=fit.loglik, loglik_null=fit.loglik_null,
         lr_test=_chi2(2 * (fit.loglik - fit.loglik_null), len(names)),
         score_test=_chi2(fit.score_null, len(names)), wald_test=wald,
@@ -289,13 +293,13 @@ def _reason(fit: CoxFit, names: list[str]) -> str:
     return fit.message
 
 
-def _variable_tests(x, t, e, w, specs, names, fit: CoxFit) -> pd.DataFrame:
+def _variable_tests(specs, names, fit: CoxFit) -> pd.DataFrame:
     """Likelihood-ratio test of each covariate (all its columns at once) on the same rows."""
     rows = {}
     for spec in specs:
         keep = [i for i, c in enumerate(names) if c not in spec["columns"]]
         if keep:
-            reduced = efron_fit(x[:, keep], t, e, w)
+            reduced = refit(fit, keep)
             ll0 = reduced.loglik if reduced.problem in (None, "infinite") else math.nan  # R keeps a monotone fit's ℓ
         else:
             ll0 = fit.loglik_null

@@ -22,6 +22,7 @@ What is never swallowed (``CoxFit.problem``):
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 import math
 
@@ -29,6 +30,7 @@ import numpy as np
 
 TOLERANCE = 1e-10  # Newton step, relative to max(1, |β|), at which the fit has converged
 LOGLIK_TOLERANCE = 1e-13  # relative change of the log-likelihood that counts as no change
+HALVING_TOLERANCE = 1e-11  # relative fall of the log-likelihood that a step is halved for (beyond rounding)
 MAX_ITER = 100
 MAX_HALVING = 60
 R_EPS = 1e-9  # coxph.control()$eps, for R's infinite-coefficient rule
@@ -53,10 +55,15 @@ class CoxFit:
     problem: str | None = None
     infinite: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     message: str = ""
+    model: object = field(default=None, repr=False, compare=False)  # the sorted data, for refits and residuals
 
 
 class _Efron:
-    """The data sorted by time, with the index arrays the derivatives need."""
+    """The data sorted by time, with the index arrays the derivatives need.
+
+    Work per evaluation is a few passes over the rows (η, φ, sums per distinct time) and
+    O(p²) per death time; the m tied deaths of a time enter only through scalar sums over
+    their fractions l/m, so a registry with thousands of deaths per day costs no more."""
 
     def __init__(self, x, time, event, weight):
         order = np.argsort(time, kind="stable")
@@ -70,47 +77,71 @@ class _Efron:
         self.death_times = np.flatnonzero(deaths > 0)  # index into starts
         m = deaths[self.death_times].astype(int)
         self.m = m
-        # one entry per (death time, l), l = 0..m-1: Efron's fractions l/m
-        self.pair_time = np.repeat(self.death_times, m)
+        # one entry per (death time k, l), l = 0..m-1: Efron's fractions l/m
+        self.pair_time = np.repeat(np.arange(m.size), m)
         self.frac = (np.arange(m.sum()) - np.repeat(np.cumsum(m) - m, m)) / np.repeat(m, m)
         weight_deaths = np.add.reduceat(np.where(self.e, self.w, 0.0), self.starts)[self.death_times]
         self.pair_weight = np.repeat(weight_deaths / m, m)  # mean weight of the tied deaths
         self.time_of_row = np.searchsorted(self.starts, np.arange(self.t.size), side="right") - 1
+        self.weighted_death_x = (np.where(self.e, self.w, 0.0)[:, None] * self.x).sum(axis=0)
 
-    def efron_means(self, beta):
-        """(η, φ = w·exp(η), the denominator and the covariate mean of each (death time, l)
-        pair): S − (l/m) D and (S_x − (l/m) D_x) / (S − (l/m) D), with S, S_x the sums of φ
-        and φx over the risk set {T >= t} and D, D_x the same over the m deaths at t."""
+    def columns(self, keep) -> "_Efron":
+        """The same rows with only the covariates ``keep`` (a nested model)."""
+        other = copy.copy(self)
+        other.x = self.x[:, keep]
+        other.weighted_death_x = self.weighted_death_x[keep]
+        return other
+
+    def sums(self, beta):
+        """At each death time k: S, S_x (sums of φ = w·exp(η) and φx over the risk set
+        {T >= t_k}), D, D_x (the same over its m deaths), and the Efron denominator
+        S − (l/m) D of each (k, l) pair; with η and φ per row."""
         x, e = self.x, self.e
         eta = x @ beta
         phi = self.w * np.exp(eta)
         px = phi[:, None] * x
-        risk = np.cumsum(phi[::-1])[::-1][self.starts]
-        risk_x = np.cumsum(px[::-1], axis=0)[::-1][self.starts]
-        tie = np.add.reduceat(np.where(e, phi, 0.0), self.starts)
-        tie_x = np.add.reduceat(np.where(e[:, None], px, 0.0), self.starts, axis=0)
-        g, f = self.pair_time, self.frac
-        denom = risk[g] - f * tie[g]
-        return eta, phi, denom, (risk_x[g] - f[:, None] * tie_x[g]) / denom[:, None]
+        reverse = lambda a: np.cumsum(a[::-1], axis=0)[::-1]  # noqa: E731  (sum over the later times)
+        risk = reverse(np.add.reduceat(phi, self.starts))[self.death_times]
+        risk_x = reverse(np.add.reduceat(px, self.starts, axis=0))[self.death_times]
+        tie = np.add.reduceat(np.where(e, phi, 0.0), self.starts)[self.death_times]
+        tie_x = np.add.reduceat(np.where(e[:, None], px, 0.0), self.starts, axis=0)[self.death_times]
+        denom = risk[self.pair_time] - self.frac * tie[self.pair_time]
+        return eta, phi, risk_x, tie_x, denom
+
+    def per_time(self, values):
+        """Sum of a per-pair array over each death time's pairs."""
+        return np.bincount(self.pair_time, weights=values, minlength=self.m.size)
 
     def derivatives(self, beta):
-        """(log-likelihood, score U, information I) at ``beta``."""
+        """(log-likelihood, score U, information I) at ``beta``.
+
+        With c the mean weight of a time's deaths, f = l/m and d the pair's denominator, the
+        Efron terms Σ_l c·(S_x − f D_x)/d and Σ_l c·[(S_xx − f D_xx)/d − a aᵀ] (a the pair's
+        mean) are written with the scalars A = Σ c/d, B = Σ c f/d, C_j = Σ c f^j / d² per
+        time; S_xx(t) sums over the risk set {T >= t}, so row i carries A summed over the
+        death times t <= T_i (no n × p × p array)."""
         x, e, w = self.x, self.e, self.w
-        eta, phi, denom, mean = self.efron_means(beta)
-        g, f, c = self.pair_time, self.frac, self.pair_weight
-        loglik = float(np.sum(w[e] * eta[e]) - np.sum(c * np.log(denom)))
-        score = (w[e][:, None] * x[e]).sum(axis=0) - (c[:, None] * mean).sum(axis=0)
-        # Σ_pairs c/denom · (S_xx(t) − f·D_xx(t)) without an n × p × p array: S_xx(t) sums over
-        # the risk set {T >= t}, so row i carries the sum over the death times t <= T_i
-        a = np.zeros(self.starts.size)
-        b = np.zeros(self.starts.size)
-        np.add.at(a, g, c / denom)
-        np.add.at(b, g, c * f / denom)
-        row_a = np.cumsum(a)[self.time_of_row]
-        row_b = np.where(e, b[self.time_of_row], 0.0)
-        second = x.T @ ((phi * (row_a - row_b))[:, None] * x)
-        info = second - (c[:, None] * mean).T @ mean
-        return loglik, score, info
+        eta, phi, risk_x, tie_x, denom = self.sums(beta)
+        c, f = self.pair_weight, self.frac
+        loglik = float(np.sum(np.where(e, w * eta, 0.0)) - np.sum(c * np.log(denom)))
+        a, b = self.per_time(c / denom), self.per_time(c * f / denom)
+        score = self.weighted_death_x - risk_x.T @ a + tie_x.T @ b
+        c0, c1, c2 = (self.per_time(c * f**j / denom**2) for j in range(3))
+        cross = risk_x.T @ (c1[:, None] * tie_x)
+        outer = risk_x.T @ (c0[:, None] * risk_x) - cross - cross.T + tie_x.T @ (c2[:, None] * tie_x)
+        a_time = np.zeros(self.starts.size)
+        b_time = np.zeros(self.starts.size)
+        a_time[self.death_times], b_time[self.death_times] = a, b
+        row = np.cumsum(a_time)[self.time_of_row] - np.where(e, b_time[self.time_of_row], 0.0)
+        second = x.T @ ((phi * row)[:, None] * x)
+        return loglik, score, second - outer
+
+    def death_means(self, beta):
+        """x̄(t_k) at each death time: the mean over its m deaths of the Efron means
+        (S_x − (l/m) D_x) / (S − (l/m) D)."""
+        _, _, risk_x, tie_x, denom = self.sums(beta)
+        a, b = self.per_time(1 / denom), self.per_time(self.frac / denom)
+        return (risk_x * a[:, None] - tie_x * b[:, None]) / self.m[:, None]
 
 
 def _solve(info, score):
@@ -125,7 +156,7 @@ def _solve(info, score):
 
 
 def efron_fit(x, time, event, weight=None, *, tol: float = TOLERANCE, max_iter: int = MAX_ITER) -> CoxFit:
-    """Fit a Cox model with Efron's ties by Newton–Raphson (see the module docstring).
+    """Fit a Cox model with Efron's ties by Newton–Raphson from β = 0 (see the module docstring).
 
     Parameters
     ----------
@@ -139,25 +170,44 @@ def efron_fit(x, time, event, weight=None, *, tol: float = TOLERANCE, max_iter: 
     time = np.asarray(time, dtype=float)
     event = np.asarray(event).astype(bool)
     weight = np.ones(n) if weight is None else np.asarray(weight, dtype=float)
-    nan = np.full(p, math.nan)
     if not (event & (weight > 0)).any():
-        return CoxFit(nan, np.full((p, p), math.nan), math.nan, math.nan, math.nan, 0, False, "no_events",
-                      np.zeros(p, dtype=bool), "no events")
-    model = _Efron(x, time, event, weight)
-    beta = np.zeros(p)
+        return CoxFit(np.full(p, math.nan), np.full((p, p), math.nan), math.nan, math.nan, math.nan, 0, False,
+                      "no_events", np.zeros(p, dtype=bool), "no events")
+    return _newton(_Efron(x, time, event, weight), np.zeros(p), tol, max_iter)
+
+
+def refit(fit: CoxFit, keep, *, tol: float = TOLERANCE, max_iter: int = MAX_ITER) -> CoxFit:
+    """The model of ``fit`` with only the coefficients ``keep`` (indices), on the same rows,
+    started from ``fit``'s values (the nested model of a likelihood-ratio test)."""
+    keep = np.asarray(keep, dtype=int)
+    start = np.nan_to_num(fit.coef[keep]) if fit.coef.size else np.zeros(keep.size)
+    return _newton(fit.model.columns(keep), start, tol, max_iter)
+
+
+def _newton(model: _Efron, beta, tol: float, max_iter: int) -> CoxFit:
+    p = beta.size
+    none = np.zeros(p, dtype=bool)
     loglik, score, info = model.derivatives(beta)
-    loglik_null = loglik
+    at_zero = not beta.any()
+    loglik_null = loglik if at_zero else math.nan
     step, var = _solve(info, score)
     if step is None:
-        return CoxFit(nan, np.full((p, p), math.nan), math.nan, loglik_null, math.nan, 0, False, "singular",
-                      np.zeros(p, dtype=bool), "the information matrix is singular at 0")
-    score_null = float(score @ step)
+        return CoxFit(np.full(p, math.nan), np.full((p, p), math.nan), math.nan, loglik_null, math.nan, 0, False,
+                      "singular", none, "the information matrix is singular at the start", model)
+    score_null = float(score @ step) if at_zero else math.nan
+
+    def result(iteration, problem=None, infinite=none, message=""):
+        return CoxFit(beta, var, loglik, loglik_null, score_null, iteration, problem is None, problem, infinite,
+                      message, model)
+
     for iteration in range(1, max_iter + 1):
         small = np.max(np.abs(step) / np.maximum(1.0, np.abs(beta))) <= tol
         candidate = beta + step
         new_loglik, new_score, new_info = model.derivatives(candidate)
         halving = 0
-        while not (new_loglik >= loglik - LOGLIK_TOLERANCE * abs(loglik)) and halving < MAX_HALVING:
+        # R's step halving when the likelihood falls; not for a step below tol, whose change is
+        # rounding noise of the sum over the patients (about 1e-13 relative at 1e6 patients)
+        while not small and not (new_loglik >= loglik - HALVING_TOLERANCE * abs(loglik)) and halving < MAX_HALVING:
             candidate = (beta + candidate) / 2  # R's step halving
             new_loglik, new_score, new_info = model.derivatives(candidate)
             halving += 1
@@ -165,31 +215,39 @@ def efron_fit(x, time, event, weight=None, *, tol: float = TOLERANCE, max_iter: 
         beta, loglik, score, info = candidate, new_loglik, new_score, new_info
         step, var = _solve(info, score)
         if step is None:
-            return CoxFit(beta, np.full((p, p), math.nan), loglik, loglik_null, score_null, iteration, False,
-                          "singular", np.zeros(p, dtype=bool), "the information matrix is singular")
+            var = np.full((p, p), math.nan)
+            return result(iteration, "singular", message="the information matrix is singular")
         if small:  # the last step was below tol and has been taken: converged
-            return CoxFit(beta, var, loglik, loglik_null, score_null, iteration, True, None, np.zeros(p, dtype=bool))
+            return result(iteration)
         if stalled:  # the likelihood no longer rises: converged, unless a coefficient runs away (R's rule)
             infinite = (np.abs(step) > R_EPS) & (np.abs(step) > R_TOLER_INF * np.abs(beta))
             if infinite.any():
-                return CoxFit(beta, var, loglik, loglik_null, score_null, iteration, False, "infinite", infinite,
+                return result(iteration, "infinite", infinite,
                               "the partial likelihood converged before the coefficient(s): they may be infinite "
                               "(monotone likelihood, e.g. complete separation)")
-            return CoxFit(beta, var, loglik, loglik_null, score_null, iteration, True, None, np.zeros(p, dtype=bool))
-    return CoxFit(beta, var, loglik, loglik_null, score_null, max_iter, False, "not_converged",
-                  np.zeros(p, dtype=bool), f"no convergence in {max_iter} Newton steps")
+            return result(iteration)
+    return result(max_iter, "not_converged", message=f"no convergence in {max_iter} Newton steps")
 
 
 def schoenfeld(model_x, time, event, weight, beta):
-    """Schoenfeld residuals of a fitted Efron model: (death times, (d, p) residuals, the
-    deaths' row positions in the input), deaths sorted by time (ties in input order). A death's residual is x_i − x̄(t_i), x̄ the Efron
-    mean over the m tied deaths, Σ_l (S_x − (l/m) D_x) / ((S − (l/m) D) m) (Grambsch &
-    Therneau 1994; R's ``resid(fit, "schoenfeld")``)."""
+    """Schoenfeld residuals of a fitted Efron model, from arrays: see :func:`fit_schoenfeld`."""
     model = _Efron(np.asarray(model_x, dtype=float), np.asarray(time, dtype=float),
                    np.asarray(event).astype(bool), np.asarray(weight, dtype=float))
+    return _schoenfeld(model, np.asarray(beta, dtype=float))
+
+
+def fit_schoenfeld(fit: CoxFit):
+    """Schoenfeld residuals of ``fit``: (death times, (d, p) residuals, the deaths' row
+    positions in the input), deaths sorted by time (ties in input order). A death's residual
+    is x_i − x̄(t_i), x̄ the Efron mean over the m tied deaths,
+    Σ_l (S_x − (l/m) D_x) / ((S − (l/m) D) m) (Grambsch & Therneau 1994; R's
+    ``resid(fit, "schoenfeld")``)."""
+    return _schoenfeld(fit.model, fit.coef)
+
+
+def _schoenfeld(model: _Efron, beta):
     x, e = model.x, model.e
-    _, _, _, pair_mean = model.efron_means(np.asarray(beta, dtype=float))
     mean = np.zeros((model.starts.size, x.shape[1]))
-    np.add.at(mean, model.pair_time, pair_mean / np.repeat(model.m, model.m)[:, None])
+    mean[model.death_times] = model.death_means(beta)
     residuals = (x - mean[model.time_of_row])[e]
     return model.t[e], residuals, model.order[e]
