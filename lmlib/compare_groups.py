@@ -24,7 +24,7 @@ from . import describe, group_tests, tables
 from .codebook import Codebook, load_codebook
 
 OVERALL = "overall"
-TEST_COLUMNS = ["test_unit", "test", "statistic", "df", "df2", "p", "q", "smd", "test_note"]
+TEST_COLUMNS = ["test_unit", "test", "statistic", "df", "df2", "p", "q", "smd", "smallest_expected", "test_note"]
 GROUP_COLUMNS = ["group", "group_label", "group_n"]
 COUNTED_KINDS = ("level", "nested", "yes", "option", "missing")
 GROUPING_TYPES = ("categorical", "boolean")
@@ -97,13 +97,15 @@ def compare_groups(data: pd.DataFrame, codebook: Codebook | None = None, by: str
     DataFrame with the columns of :data:`lmlib.tables.ROW_COLUMNS` (counts, percentages and
     Wilson CIs, continuous statistics, per group), then ``group`` (a level of ``by`` or
     ``"overall"``), ``group_label`` (the codebook's label of the level; None for Overall,
-    whose word comes from the presentation layer's catalog), ``group_n`` (patients in the group), and the test of
-    the row's test unit, the same on every group's row: ``test_unit`` (the item, or
-    ``item:option`` for an option of a multi-response item, which is tested on its own; NaN
-    for rows without a test such as the patient count and a multi-response header),
-    ``test``, ``statistic``, ``df``, ``df2``, ``p``, ``q`` (adjusted p, NaN without
-    ``adjust``), ``smd`` (tableone's SMD; the mean of the pairwise SMDs with more than two
-    groups) and ``test_note`` (why this test, or why none). ``by`` itself is not tested.
+    whose word comes from the presentation layer's catalog), ``group_n`` (patients in the
+    group), and the test of the row's test unit, the same on every group's row:
+    ``test_unit`` (the item, or ``item:option`` for an option of a multi-response item, which
+    is tested on its own; NaN for rows without a test such as the patient count and a
+    multi-response header), ``test``, ``statistic``, ``df``, ``df2``, ``p``, ``q`` (adjusted
+    p, NaN without ``adjust``), ``smd`` (tableone's SMD; the mean of the pairwise SMDs with
+    more than two groups), ``smallest_expected`` (smallest expected count of a categorical
+    test: below 5 the exact test is used) and ``test_note`` (why this test, or why none).
+    ``by`` itself (and a variable nested in it) is not tested.
     ``frame.attrs``: ``by``, ``groups`` (level -> label), ``by_missing`` (patients left out),
     ``tests``, ``adjust``.
     """
@@ -120,7 +122,6 @@ def compare_groups(data: pd.DataFrame, codebook: Codebook | None = None, by: str
     from .scale import aggregate, make_plan
 
     plan = make_plan(codebook, published=published, denominators=denominators, sections=(section,), km=None)
-
     needed = [c for c in plan.columns if c in data.columns]
 
     def table(mask: pd.Series) -> pd.DataFrame:  # the table code on the group's counts
@@ -142,10 +143,10 @@ def compare_groups(data: pd.DataFrame, codebook: Codebook | None = None, by: str
     out = pd.concat(frames, ignore_index=True)
     unit = _test_units(overall, codebook, by)
     out["test_unit"] = np.tile(unit.to_numpy(dtype=object), len(frames))
-    table = pd.DataFrame.from_dict(results, orient="index", columns=TEST_COLUMNS[1:])
-    if adjust and len(table):
-        table["q"] = group_tests.adjust_p(table["p"].to_numpy(), adjust)
-    out = out.join(table, on="test_unit")
+    tested = pd.DataFrame.from_dict(results, orient="index", columns=TEST_COLUMNS[1:])
+    if adjust and len(tested):
+        tested["q"] = group_tests.adjust_p(tested["p"].to_numpy(), adjust)
+    out = out.join(tested, on="test_unit")
     out = out.reindex(columns=list(tables.ROW_COLUMNS) + GROUP_COLUMNS + TEST_COLUMNS)
     out.attrs.update({"by": by, "groups": dict(levels), "by_missing": int((~recorded).sum()),
                       "tests": tests, "adjust": adjust})
@@ -217,7 +218,8 @@ def _tests(data, codebook, by, parts, masks, tests, expected_min) -> dict[str, t
             counts = _contingency(parts, groups, item, option, kinds)
             result = group_tests.categorical_test(counts, expected_min=expected_min)
             smd = group_tests.mean_pairwise(group_tests.pairwise(list(counts.T), group_tests.smd_categorical))
-        out[unit] = (result.test, result.statistic, result.df, result.df2, result.p, math.nan, smd, result.note)
+        out[unit] = (result.test, result.statistic, result.df, result.df2, result.p, math.nan, smd,
+                     result.smallest_expected, result.note)
     return out
 
 

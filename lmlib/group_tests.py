@@ -64,7 +64,8 @@ class GroupTest:
     ``df``: degrees of freedom (χ², H; Welch's df; ANOVA's numerator df), NaN when none;
     ``df2``: ANOVA's denominator df, else NaN. ``p``: two-sided p-value (NaN when not
     testable). ``note``: why this test was chosen or why none could be (e.g. "expected count
-    1.8 < 5", "one group with values").
+    1.8 < 5", "one group with values"). ``smallest_expected``: the smallest expected count of a
+    categorical test (the number the choice of test rests on), NaN otherwise.
     """
 
     test: str
@@ -73,6 +74,7 @@ class GroupTest:
     df2: float
     p: float
     note: str = ""
+    smallest_expected: float = math.nan
 
 
 def not_testable(note: str) -> GroupTest:
@@ -106,13 +108,13 @@ def categorical_test(table, *, expected_min: float = EXPECTED_MIN) -> GroupTest:
     if smallest < expected_min:
         exact = exact_test(t)
         note = f"expected count {smallest:.3g} < {expected_min:g}"
-        return GroupTest(exact["test"], math.nan, math.nan, math.nan, float(exact["p_value"]), note)
+        return GroupTest(exact["test"], math.nan, math.nan, math.nan, float(exact["p_value"]), note, smallest)
     from scipy.stats import chi2
 
     statistic = float(((t - expected) ** 2 / expected).sum())
     df = (t.shape[0] - 1) * (t.shape[1] - 1)
     return GroupTest(PEARSON, statistic, float(df), math.nan, float(chi2.sf(statistic, df)),
-                     f"every expected count >= {expected_min:g}")
+                     f"every expected count >= {expected_min:g}", smallest)
 
 
 # ------------------------------------------------------------------------------ continuous

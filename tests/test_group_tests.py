@@ -28,6 +28,7 @@ def r_groups(case: dict) -> list[np.ndarray]:
 def test_categorical_test_equals_r_chisq_test_or_fisher_test_by_the_expected_count_rule(case):
     table = np.array(case["counts"])
     result = gt.categorical_test(table)
+    assert close(result.smallest_expected, case["expected_min"], 1e-12)
     if case["expected_min"] < 5:
         assert result.test in (gt.FISHER, gt.FREEMAN_HALTON) and math.isnan(result.statistic)
         assert close(result.p, case["fisher_p"])

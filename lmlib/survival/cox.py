@@ -218,8 +218,9 @@ def cox_model(
     ----------
     data : DataFrame, not modified; complete cases of the columns used are analysed.
     duration_col, event_col : survival time (days) and event indicator (see ``survival_frame``).
-    covariates : a column name or a list of them; non-numeric and boolean columns (or those
-        named in ``categorical``) are factors, dummy-coded against a reference level.
+    covariates : a column name or a list of them; text, boolean and pandas Categorical columns
+        (or those named in ``categorical``) are factors, dummy-coded against a reference level
+        (see :func:`design_terms`); numbers, also written as text, enter as they are.
     reference : optional ``{column: reference level}`` (default: the first level).
     alpha : 1 − confidence level of the HR intervals.
     epv_threshold : events per variable under which ``exploratory`` is True.
@@ -230,7 +231,8 @@ def cox_model(
     -------
     :class:`CoxResult`. A model that cannot be estimated (no events, a constant or collinear
     covariate, no convergence, an infinite coefficient from complete separation, fewer
-    patients than coefficients + 1) has ``estimable`` False, the reason, and NaN estimates.
+    patients than coefficients + 1) has ``estimable`` False, ``problem``, ``reason`` and NaN
+    estimates (with an infinite coefficient: NaN for that term only, see :class:`CoxResult`).
     """
     covariates = _as_list(covariates)
     check_columns(data, *covariates)
