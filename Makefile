@@ -228,13 +228,14 @@ report: $(STAMP)
 # Synthetic cohorts of BENCH_SIZES patients; results in bench/results/ (git-ignored).
 BENCH_SIZES ?= 1e5,1e6,1e7
 BENCH_ARGS ?= --dask
-# Benchmark groups to run, comma separated: tables, km, report (make report, in a throwaway copy
+# Benchmark groups to run, comma separated: tables, km, comparisons (Tables 1-2 by group with tests,
+# multivariable Cox; up to 1e6), report (make report, in a throwaway copy
 # of the project, vs trivial notebooks); empty: all. Some groups only write
 # bench/results/bench-<groups>.json, so the full bench.json is kept (e.g. BENCH_GROUPS=report).
 BENCH_GROUPS ?=
 
 .PHONY: bench
-## bench: time Tables 1-2 and the KM at BENCH_SIZES patients vs tableone/lifelines, and make report vs trivial notebooks (BENCH_GROUPS)
+## bench: time Tables 1-2 (also by group, with tests), KM and Cox at BENCH_SIZES patients vs tableone/lifelines/statsmodels, and make report vs trivial notebooks (BENCH_GROUPS)
 bench: $(STAMP)
 	$(VENV_PYTHON) scripts/bench.py --sizes $(BENCH_SIZES) --tableone-max 1e6 --repeat 3 \
 		--groups '$(BENCH_GROUPS)' $(BENCH_ARGS)

@@ -138,6 +138,9 @@ def _add_survival(sub) -> None:
     p.add_argument("--weight", metavar="COL", default=None, help="frequency weights (patients per row)")
     p.add_argument("--unit", choices=["days", "months"], default="days",
                    help="report times in days (default) or months (days / 30.4375)")
+    p.add_argument("--cox", metavar="A,B,C", default=None,
+                   help="also fit a multivariable Cox model (Efron ties) on these columns, comma-separated; "
+                   "non-numeric columns are factors against their first level (JSON only)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=_cmd_survival)
 
@@ -157,6 +160,43 @@ def _json_number(value):
     if math.isnan(value) or math.isinf(value):
         return None
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _followup_json(sub) -> dict:
+    from .survival.followup import median_followup
+
+    fu = median_followup(sub["duration"], sub["event"], sub["weight"])
+    return {"median": _json_number(fu.median), "ci_low": _json_number(fu.lower), "ci_high": _json_number(fu.upper)}
+
+
+def _cox_json(data, args, cols) -> dict:
+    from .survival.cox import cox_model
+
+    covariates = [c.strip() for c in args.cox.split(",") if c.strip()]
+    if not covariates:
+        raise UsageError("--cox needs at least one column name")
+    from .survival.data import check_columns
+
+    try:
+        check_columns(data, *covariates)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    fit = cox_model(data, cols["duration_col"], cols["event_col"], covariates, weights_col=cols["weights_col"],
+                    event_value=cols["event_value"])
+    terms = fit.terms
+    terms = terms[~terms["is_reference"]]
+    num = _json_number
+    return {
+        "cox": [{"term": term, "variable": r["variable"], "reference": r["reference"], "hr": num(r["hr"]),
+                 "ci_low": num(r["lower"]), "ci_high": num(r["upper"]), "p": num(r["p"]),
+                 "estimable": bool(r["estimable"]), "variable_p": num(r["variable_p"])}
+                for term, r in terms.iterrows()],
+        "cox_global_ph_p": num(fit.ph_global.get("p")),
+        "cox_model": {"n": fit.n, "events": fit.events, "events_per_variable": num(fit.events_per_variable),
+                      "exploratory": fit.exploratory, "estimable": fit.estimable, "problem": fit.problem,
+                      "reason": fit.reason or None, "lr_p": num(fit.lr_test.get("p")),
+                      "ph_test": fit.ph_method, "ph_transform": fit.ph_transform},
+    }
 
 
 def _group_json(row) -> dict:
@@ -179,8 +219,8 @@ def _group_json(row) -> dict:
 
 
 def _cmd_survival(args) -> int:
-    from .survival.compare import logrank
-    from .survival.data import OVERALL, as_text, check_columns, survival_frame
+    from .survival.compare import logrank, pairwise_logrank
+    from .survival.data import OVERALL, as_text, check_columns, split_groups, survival_frame
     from .survival.summary import survival_summary
 
     data = read_frame(args.file)
@@ -197,11 +237,22 @@ def _cmd_survival(args) -> int:
     summary = survival_summary(data, **cols, unit=args.unit)
     test = logrank(data, **cols) if args.group else None
     if args.json:
+        parts = dict(split_groups(frame))
+        overall = {**_group_json(summary.loc[OVERALL]), "followup": _followup_json(parts[OVERALL])}
         out = {"time": args.time, "event": args.event, "unit": args.unit,
-               "n_excluded": len(data) - len(frame), "overall": _group_json(summary.loc[OVERALL])}
+               "n_excluded": len(data) - len(frame), "overall": overall}
         if args.group:
-            out["groups"] = {as_text(k): _group_json(r) for k, r in summary.iloc[:-1].iterrows()}
+            out["groups"] = {as_text(k): {**_group_json(r), "followup": _followup_json(parts[k])}
+                             for k, r in summary.iloc[:-1].iterrows()}
             out["logrank"] = {"chi2": _json_number(test.chi2), "df": test.df, "p": _json_number(test.p)}
+            if len(parts) > 3:  # three or more groups, and Overall
+                pairs = pairwise_logrank(data, **cols, adjust="holm")
+                out["pairwise"] = [{"group_a": as_text(r.group_a), "group_b": as_text(r.group_b),
+                                    "chi2": _json_number(r.chi2), "p": _json_number(r.p),
+                                    "p_adjusted": _json_number(r.p_adjusted), "adjust": r.adjust}
+                                   for r in pairs.itertuples()]
+        if args.cox:
+            out.update(_cox_json(data, args, cols))
         print(json.dumps(out, ensure_ascii=False, allow_nan=False, indent=2))
         return 0
     _print_survival(args, summary, test, len(data) - len(frame))

@@ -48,6 +48,13 @@ class Variable:
         return bool(self.spec.get("identifier", False))
 
     @property
+    def post_baseline(self) -> bool:
+        """True for a variable known only after baseline (``post_baseline: true``, e.g. the
+        treatment given after LM diagnosis): grouping survival by it carries immortal-time
+        bias, which a landmark analysis avoids (:mod:`lmlib.survival.landmark_analysis`)."""
+        return bool(self.spec.get("post_baseline", False))
+
+    @property
     def levels(self) -> list[Level]:
         return [
             Level(lv["name"], lv.get("label", {}), tuple(lv.get("synonyms", ())), tuple(lv.get("within", ())))

@@ -13,8 +13,9 @@ Tests
 * r x c tables: the Freeman–Halton extension of Fisher's exact test (Freeman GH, Halton JH.
   Note on an exact treatment of contingency, goodness of fit and other problems of
   significance. Biometrika 1951;38:141-149), same two-sided definition, computed exactly by
-  enumerating every table with the observed margins (column by column, merging partial
-  tables with equal probability, the last two columns in closed form). A table too large to
+  the network algorithm of Mehta & Patel (1983): every table with the observed margins,
+  column by column, where a partial table whose completions are all (or none) as extreme as
+  the observed one is summed in closed form (or dropped) at once. A table too large to
   enumerate (more than ``MAX_ENUMERATION`` partial tables) falls back to a Monte Carlo
   estimate with a fixed seed (``MONTE_CARLO_SEED``), and says so in ``method``.
 
@@ -67,7 +68,7 @@ def exact_test(table) -> dict:
     not_testable), ``p_value`` (two-sided), ``rows`` and ``cols`` (the non-empty dimensions
     tested) and ``label`` = "exploratory".
     """
-    t = _nonempty(np.asarray(table, dtype=np.int64))
+    t = nonempty_table(np.asarray(table, dtype=np.int64))
     out = {"rows": t.shape[0], "cols": t.shape[1], "label": EXPLORATORY}
     if t.shape[0] < 2 or t.shape[1] < 2:
         return {**out, "test": NOT_TESTABLE, "p_value": math.nan}
@@ -91,7 +92,7 @@ def freeman_halton(table, *, return_method: bool = False):
         "freeman_halton_monte_carlo" (seeded Monte Carlo estimate via
         ``scipy.stats.fisher_exact(method=MonteCarloMethod(...))``).
     """
-    t = _nonempty(np.asarray(table, dtype=np.int64))
+    t = nonempty_table(np.asarray(table, dtype=np.int64))
     if t.shape[0] < 2 or t.shape[1] < 2:
         return (1.0, FREEMAN_HALTON) if return_method else 1.0
     if t.shape[0] > t.shape[1]:
@@ -105,7 +106,8 @@ def freeman_halton(table, *, return_method: bool = False):
     return (p, FREEMAN_HALTON) if return_method else p
 
 
-def _nonempty(t: np.ndarray) -> np.ndarray:
+def nonempty_table(t: np.ndarray) -> np.ndarray:
+    """The table without its rows and columns of zeros (checked to be 2-D and non-negative)."""
     if t.ndim != 2 or (t < 0).any():
         raise ValueError("a contingency table is a 2-D array of non-negative counts")
     return t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
@@ -131,41 +133,79 @@ def _work(row_sums: np.ndarray, col_sums: np.ndarray) -> float:
 
 
 def _enumerate(t: np.ndarray, row_sums: np.ndarray, col_sums: np.ndarray) -> float:
-    n = int(t.sum())
+    """Network algorithm (Mehta & Patel 1983): the tables are built column by column; a node is
+    (next column, remaining row sums). For each node the smallest and largest S of its
+    completions (S = sum of log(cell!), larger S = less probable table) are computed once; a
+    partial table whose every completion is as extreme as the observed one adds the total
+    probability of its completions in closed form, one with none is dropped, and only the
+    others are carried to the next column (merged when their S is equal). The last two
+    columns are summed in closed form (the second-to-last enumerated, the last what remains)."""
+    n, r, last = int(t.sum()), len(row_sums), len(col_sums) - 1
     lf = gammaln(np.arange(n + 1) + 1.0)  # log k!
     const = lf[row_sums].sum() + lf[col_sums].sum() - lf[n]
     threshold = lf[t].sum() - math.log1p(REL_TOLERANCE)  # P(T) <= P_obs(1+tol)  <=>  S(T) >= threshold
-    # states: remaining row sums -> {rounded S: [S, multiplicity]}; S = sum of log(cell!) so far
-    states: dict[tuple, dict] = {tuple(int(m) for m in row_sums): {0.0: [0.0, 1.0]}}
-    for c in col_sums[:-2]:
-        comps = _compositions(int(c), len(row_sums))
-        comp_s = lf[comps].sum(axis=1)
-        nxt: dict[tuple, dict] = {}
-        for state, values in states.items():
-            ok = (comps <= np.array(state)).all(axis=1)
-            for comp, s in zip(comps[ok], comp_s[ok]):
-                target = nxt.setdefault(tuple(int(x) for x in np.array(state) - comp), {})
-                for v, w in values.values():
-                    key = round(v + s, 9)
-                    if key in target:
-                        target[key][1] += w
-                    else:
-                        target[key] = [v + s, w]
-        states = nxt
-    # the last two columns: the second-to-last is enumerated, the last is what remains
-    comps = _compositions(int(col_sums[-2]), len(row_sums))
+    comps = [_compositions(int(c), r) for c in col_sums]
+    comp_s = [lf[c].sum(axis=1) for c in comps]
+    cols_after = np.concatenate((np.cumsum(lf[col_sums][::-1])[::-1], [0.0]))  # sum of log(c_j!) from j on
+    memo: dict[tuple, tuple[float, float]] = {}
+
+    def last_two(m: np.ndarray) -> np.ndarray:
+        """S of every filling of the last two columns from remaining row sums m."""
+        ok = comps[last - 1][(comps[last - 1] <= m).all(axis=1)]
+        return lf[ok].sum(axis=1) + lf[m - ok].sum(axis=1)
+
+    def bounds(j: int, m: tuple) -> tuple[float, float]:
+        """(min, max) of S over the fillings of columns j.. with remaining row sums m."""
+        key = (j, m)
+        if key not in memo:
+            if j == last - 1:
+                s = last_two(np.array(m))
+                memo[key] = (float(s.min()), float(s.max()))
+            else:
+                state = np.array(m)
+                ok = (comps[j] <= state).all(axis=1)
+                low, high = math.inf, -math.inf
+                for comp, s in zip(comps[j][ok], comp_s[j][ok]):
+                    a, b = bounds(j + 1, tuple(int(x) for x in state - comp))
+                    low, high = min(low, s + a), max(high, s + b)
+                memo[key] = (low, high)
+        return memo[key]
+
     total = 0.0
-    for state, values in states.items():
-        m = np.array(state)
-        ok = comps[(comps <= m).all(axis=1)]
-        s = np.sort(lf[ok].sum(axis=1) + lf[m - ok].sum(axis=1))  # completion S, ascending
+    # states: remaining row sums -> (S so far of each distinct partial table, its multiplicity);
+    # S = sum of log(cell!) of the columns filled so far
+    states: dict[tuple, tuple[np.ndarray, np.ndarray]] = {tuple(int(m) for m in row_sums): (np.zeros(1), np.ones(1))}
+    for j in range(last - 1):
+        parts: dict[tuple, list] = {}
+        for state, (v, w) in states.items():
+            low, high = bounds(j, state)
+            log_completions = lf[sum(state)] - lf[list(state)].sum() - cols_after[j]  # log sum of exp(-S_rest)
+            every = v + low >= threshold  # every completion is as extreme: all of them count
+            total += float(np.sum(w[every] * np.exp(const - v[every] + log_completions)))
+            keep = ~every & (v + high >= threshold)  # the others: some completions count
+            if not keep.any():
+                continue
+            v, w = v[keep], w[keep]
+            m = np.array(state)
+            ok = (comps[j] <= m).all(axis=1)
+            for comp, s in zip(comps[j][ok], comp_s[j][ok]):
+                parts.setdefault(tuple(int(x) for x in m - comp), []).append((v + s, w))
+        states = {state: _merge(pieces) for state, pieces in parts.items()}
+    for state, (v, w) in states.items():
+        s = np.sort(last_two(np.array(state)))  # completion S, ascending
         base = s[0]
-        tail = np.cumsum(np.exp(-(s - base))[::-1])[::-1]  # tail[k] = sum_{j>=k} exp(-(s_j - base))
-        for v, w in values.values():
-            k = int(np.searchsorted(s, threshold - v, side="left"))
-            if k < len(s):
-                total += w * math.exp(const - v - base) * tail[k]
+        tail = np.append(np.cumsum(np.exp(-(s - base))[::-1])[::-1], 0.0)  # tail[k] = sum_{j>=k} exp(-(s_j - base))
+        k = np.searchsorted(s, threshold - v, side="left")
+        total += float(np.sum(w * np.exp(const - v - base) * tail[k]))
     return float(min(1.0, total))
+
+
+def _merge(pieces: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Partial tables reaching one node: equal S (to 1e-9) merged, multiplicities added."""
+    v = np.concatenate([p[0] for p in pieces])
+    w = np.concatenate([p[1] for p in pieces])
+    keys, first, inverse = np.unique(np.round(v, 9), return_index=True, return_inverse=True)
+    return v[first], np.bincount(inverse, weights=w, minlength=keys.size)
 
 
 def findings_by(data: pd.DataFrame, codebook=None, by: str = "primary_site", *, items: list[str] | None = None,

@@ -16,6 +16,12 @@ and printed as a ratio against a baseline measured in the same run on the same d
   and SPSS's mean from (time, event, count) counts, checked equal to the raw-row fit to the
   bit, against ``km_lifelines`` (``KaplanMeierFitter.fit`` on the raw rows, its median and the
   median's CI) and ``km_rows`` (lmlib's fit on the raw rows);
+* ``grouped_tables_lmlib`` (up to ``--comparisons-max``): Tables 1 and 2 by treatment with a test
+  per item, SMDs and q-values (:func:`lmlib.compare_groups.compare_groups`), against
+  ``grouped_tables_tableone`` (tableone's grouped Table 1 with p-values and SMDs) and
+  ``tables_lmlib`` (the same tables ungrouped); ``cox_lmlib``: the multivariable Cox model with
+  its LR and PH tests (:func:`lmlib.survival.cox.cox_model`), against ``cox_lifelines`` and
+  ``cox_statsmodels`` (their Efron fits alone, on the same design);
 * ``tables_dask`` (``--dask``): the same aggregates from the Parquet folder on a local Dask
   cluster of two worker processes, checked equal to the pandas path;
 * the ``report`` group, not per cohort size but at one "size", N = the number of sections (every
@@ -41,8 +47,8 @@ with :func:`benchmarks.registry.benchmark` in a module of ``scripts/benchmarks/`
 same way. This script is the command line: the options, the driver, and the entry of the child
 processes it runs (``--worker``).
 
-Usage: python scripts/bench.py [--sizes 1e5,1e6,1e7] [--tableone-max 1e6] [--quick] [--dask]
-                              [--groups tables,km,report] [--sections 01_descriptive,...] [--repeat 3]
+Usage: python scripts/bench.py [--sizes 1e5,1e6,1e7] [--tableone-max 1e6] [--comparisons-max 1e6] [--quick]
+                              [--dask] [--groups tables,km,comparisons,report] [--sections 01_descriptive,...] [--repeat 3]
 """
 from __future__ import annotations
 
@@ -180,13 +186,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1e5,1e6,1e7", help="cohort sizes, comma separated (default 1e5,1e6,1e7)")
     parser.add_argument("--tableone-max", default="1e6", help="largest size tableone runs at (default 1e6)")
     parser.add_argument("--rows-max", default="1e6", help="largest size of lmlib's row path (default 1e6)")
+    parser.add_argument("--comparisons-max", default="1e6",
+                        help="largest size of the comparisons group (grouped tables, Cox; default 1e6)")
     parser.add_argument("--out", default=None,
                         help="JSON results (default bench/results/bench.json; with --groups naming some groups "
                              "only, bench-<groups>.json beside it, so a partial run keeps the full one)")
     parser.add_argument("--quick", action="store_true", help="1e5 only (CI smoke run)")
     parser.add_argument("--dask", action="store_true", help="also time the Dask path (local cluster, 2 workers)")
     parser.add_argument("--groups", default="",
-                        help="benchmark groups to run, comma separated: tables, km, report (default all)")
+                        help="benchmark groups to run, comma separated: tables, km, comparisons, report (default all)")
     parser.add_argument("--only", default="", help="benchmarks to run, comma separated (default all)")
     parser.add_argument("--sections", default="",
                         help="report group: the sections make report builds, comma separated notebook names "
@@ -210,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [10**5] if args.quick else _sizes(args.sizes)
     if args.quick:
         args.repeat = 1
-    limits = {"tableone_max": int(float(args.tableone_max)), "rows_max": int(float(args.rows_max))}
+    limits = {"tableone_max": int(float(args.tableone_max)), "rows_max": int(float(args.rows_max)),
+              "comparisons_max": int(float(args.comparisons_max))}
     only = [n for n in args.only.split(",") if n]
     chosen = [b for b in BENCHMARKS.values() if b.group in groups and (not only or b.name in only)
               and (not b.optional or args.dask or b.name in only)]

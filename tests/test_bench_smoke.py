@@ -72,6 +72,26 @@ def test_quick_benchmark_writes_results_ratios_and_goals(tmp_path):
 
 
 @pytest.mark.slow
+def test_quick_comparisons_group_times_grouped_tables_and_cox_against_their_peers(tmp_path):
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--groups", "comparisons", "--out", str(out)],
+                          capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    record = json.loads(out.read_text(encoding="utf-8"))
+    results = {r["benchmark"]: r for r in record["results"]}
+    assert set(results) == {"grouped_tables_lmlib", "grouped_tables_tableone", "cox_lmlib", "cox_lmlib_fit",
+                            "cox_lifelines", "cox_statsmodels"}
+    assert results["cox_lmlib"]["estimable"] is True and results["cox_lmlib"]["coefficients"] == 9
+    assert results["grouped_tables_lmlib"]["tests"] > 20
+    pairs = {(r["benchmark"], r["baseline"]) for r in record["ratios"]}
+    assert {("grouped_tables_lmlib", "grouped_tables_tableone"), ("cox_lmlib", "cox_lifelines"),
+            ("cox_lmlib", "cox_statsmodels"), ("cox_lmlib_fit", "cox_lifelines"),
+            ("cox_lmlib_fit", "cox_statsmodels")} == pairs  # tables_lmlib did not run: no ratio against it
+    assert results["cox_lmlib_fit"]["converged"] is True
+    assert record["limits"]["comparisons_max"] == 1_000_000
+
+
+@pytest.mark.slow
 def test_report_group_with_one_section_writes_results_ratios_and_goals(tmp_path):
     needs_make_and_venv()
     section = bench.report_sections()[0]

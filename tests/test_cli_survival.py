@@ -131,3 +131,63 @@ def test_python_dash_m_lmlib_runs_as_a_module(small_csv):
     assert json.loads(result.stdout)["overall"]["events"] == 3
     bad = subprocess.run([sys.executable, "-m", "lmlib", "survival"], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and bad.stderr.startswith("lmlib: error:") and bad.stderr.count("\n") == 1
+
+
+# ------------------------------------------------------------------------------ Cox, pairwise, follow-up
+
+def test_json_gives_cox_terms_global_ph_p_pairwise_tests_and_follow_up_as_r(capsys):
+    from r_oracle import DIR, close, oracle
+
+    status, out, err = run(capsys, "survival", DIR / "veteran.csv", "--time", "time", "--event", "status",
+                           "--group", "celltype", "--cox", "trt, karno,diagtime,age,prior", "--json")
+    assert status == 0 and err == ""
+    result = json.loads(out)
+    cox = {t["term"]: t for t in result["cox"]}
+    assert set(cox) == {"trt", "karno", "diagtime", "age", "prior"}
+    assert set(next(iter(cox.values()))) >= {"term", "hr", "ci_low", "ci_high", "p"}
+    model = next(m for m in oracle("cox")["cox"] if m["name"] == "veteran_full")
+
+    # the R model also has celltype: refit it the same way through the CLI
+    status, out, _ = run(capsys, "survival", DIR / "veteran.csv", "--time", "time", "--event", "status",
+                         "--cox", "trt,celltype,karno,diagtime,age,prior", "--json")
+    full = json.loads(out)
+    terms = {t["term"]: t for t in full["cox"]}
+    for term in model["coefficients"]:
+        if term["term"].startswith("celltype"):
+            continue  # reference: adeno here (first level), squamous in R's model
+        ours = terms[term["term"]]
+        assert close(ours["hr"], term["hr"], 2e-8) and close(ours["p"], term["p"])
+        assert close(ours["ci_low"], term["lower"], 2e-8) and close(ours["ci_high"], term["upper"], 2e-8)
+    zph = model["ph_old"]["rank"]["global"]  # the PH test is invariant to the choice of reference level
+    assert close(full["cox_global_ph_p"], zph["p"])
+    assert "pairwise" not in full and result["cox_global_ph_p"] is not None
+    pairwise = {(p["group_a"], p["group_b"]): p for p in result["pairwise"]}
+    saved = next(c for c in oracle("survival")["pairwise"] if c["dataset"] == "veteran")
+    for pair in saved["pairs"]:
+        got = pairwise[(pair["group_a"], pair["group_b"])]
+        assert close(got["p"], pair["p"]) and close(got["p_adjusted"], pair["p_holm"])
+    assert set(result["overall"]["followup"]) == {"median", "ci_low", "ci_high"}
+    assert set(result["groups"]["adeno"]["followup"]) == {"median", "ci_low", "ci_high"}
+
+
+def test_json_follow_up_of_the_aml_maintained_arm_is_r_103_weeks(capsys):
+    data = ROOT / "tests" / "data" / "r_oracles" / "aml.csv"
+    status, out, _ = run(capsys, "survival", data, "--time", "time", "--event", "status", "--group", "x", "--json")
+    result = json.loads(out)
+    assert status == 0 and result["groups"]["Maintained"]["followup"] == {"median": 103, "ci_low": 13, "ci_high": None}
+    assert "pairwise" not in result and "cox" not in result  # two groups; no --cox
+
+
+def test_json_marks_a_separated_cox_model_not_estimable_without_numbers(capsys):
+    data = ROOT / "tests" / "data" / "r_oracles" / "separation.csv"
+    status, out, _ = run(capsys, "survival", data, "--time", "time", "--event", "status", "--cox", "x,age", "--json")
+    result = json.loads(out)
+    x = next(t for t in result["cox"] if t["term"] == "x")
+    assert status == 0 and x["hr"] is None and x["p"] is None and not x["estimable"]
+    assert not result["cox_model"]["estimable"] and "'x'" in result["cox_model"]["reason"]
+
+
+def test_an_unknown_cox_column_is_a_usage_error(capsys, small_csv):
+    status, _, err = run(capsys, "survival", small_csv, "--time", "days", "--event", "status", "--event-value",
+                         "Dead", "--cox", "arm,nosuch", "--json")
+    assert status == 2 and "nosuch" in err and err.count("\n") == 1

@@ -166,18 +166,3 @@ def test_vectorised_scaled_schoenfeld_residuals_equal_lifelines_own(n, covariate
     got = scaled_schoenfeld(fitter, frame)
     assert list(got.index) == list(expected.index) and list(got.columns) == list(expected.columns)
     np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-9, atol=1e-12)
-
-
-def test_the_cox_ph_test_equals_lifelines_proportional_hazard_test_on_its_own_residuals():
-    from lifelines.statistics import proportional_hazard_test
-
-    from lmlib.cohort import load_cohort
-    from lmlib.survival.compare import cox_model
-
-    result = cox_model(load_cohort(None).data, "survival_days", "death", ["primary_site"])
-    fit_df = result.design.drop(columns="weight")
-    expected = proportional_hazard_test(result.fitter, fit_df, time_transform="rank").summary
-    expected = expected.reindex(result.ph_test.index)
-    assert expected.notna().all().all()
-    np.testing.assert_allclose(result.ph_test["chi2"].to_numpy(), expected["test_statistic"].to_numpy(), rtol=1e-10)
-    np.testing.assert_allclose(result.ph_test["p"].to_numpy(), expected["p"].to_numpy(), rtol=1e-10)

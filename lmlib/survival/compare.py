@@ -1,4 +1,6 @@
-"""Comparing survival between groups: log-rank test, log-rank test for trend, Cox model.
+"""Comparing survival between groups: log-rank test, log-rank test for trend, pairwise log-rank.
+
+The Cox model is :mod:`lmlib.survival.cox` (re-exported here as before).
 
 Functions take a DataFrame and column names (see :func:`~lmlib.survival.data.survival_frame`
 for how events and missing values are read), never modify it, and return numbers.
@@ -7,16 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
 from scipy.stats import chi2 as chi2_dist
 
+from .cox import EPV_THRESHOLD, CoxResult, cox_design, cox_model  # noqa: F401  (the former home of the Cox model)
 from .data import split_groups, survival_frame
-from .schoenfeld import scaled_schoenfeld
-
-EPV_THRESHOLD = 10.0  # events per variable below which a Cox model is exploratory (Peduzzi et al. 1995)
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,9 @@ def logrank(
     frame = survival_frame(data, duration_col, event_col, group_col, weights_col, event_value)
     if frame["group"].nunique() < 2:
         return _nan_test("log-rank")
-    weights = frame["weight"] if weights_col else None
-    res = multivariate_logrank_test(frame["duration"], frame["group"], frame["event"], weights=weights)
+    weights = frame["weight"].to_numpy() if weights_col else None  # arrays: lifelines mis-aligns a Series' index
+    res = multivariate_logrank_test(frame["duration"].to_numpy(), frame["group"].to_numpy(), frame["event"].to_numpy(),
+                                    weights=weights)
     return TestResult(float(res.test_statistic), int(res.degrees_of_freedom), float(res.p_value), "log-rank")
 
 
@@ -128,104 +128,41 @@ def logrank_trend(
     return TestResult(stat, 1, float(chi2_dist.sf(stat, 1)), "log-rank trend")
 
 
-@dataclass
-class CoxResult:
-    """A fitted Cox model and what a reader needs to judge it.
+def pairwise_logrank(
+    data: pd.DataFrame, duration_col: str, event_col: str, group_col: str, adjust: str = "holm",
+    weights_col: str | None = None, event_value=None,
+) -> pd.DataFrame:
+    """Log-rank test of every pair of groups, with p-values adjusted for the number of pairs.
 
-    ``hazard_ratios``: DataFrame by term with ``hr``, ``lower``, ``upper`` (95% Wald CI, or
-    1 − alpha), ``p``, ``coef``, ``se``. ``ph_test``: Grambsch–Therneau test of proportional
-    hazards by term (``chi2``, ``p``; lifelines' ``proportional_hazard_test`` on the scaled
-    Schoenfeld residuals of :mod:`lmlib.survival.schoenfeld`).
-    ``events_per_variable`` = events / number of coefficients; ``exploratory`` is True when
-    it is below the threshold (10 by default): the model should be reported as exploratory.
+    Each pair is tested on its two groups' patients alone (1 df), as R's
+    ``survminer::pairwise_survdiff`` (``survdiff`` on the subset); the adjustment is over all
+    pairs: ``"holm"`` (Holm 1979, the default there), ``"bh"`` (Benjamini–Hochberg) or
+    ``None``, as R's ``p.adjust``.
+
+    Returns
+    -------
+    DataFrame, one row per pair in group order (``group_a`` before ``group_b``): ``group_a``,
+    ``group_b``, ``n`` (patients of the pair), ``chi2``, ``df``, ``p``, ``p_adjusted``,
+    ``adjust``. Empty with fewer than three groups (two groups: the log-rank test itself).
     """
+    from itertools import combinations
 
-    fitter: object
-    hazard_ratios: pd.DataFrame
-    ph_test: pd.DataFrame
-    n: int
-    events: int
-    n_parameters: int
-    events_per_variable: float
-    exploratory: bool
-    design: pd.DataFrame
+    from ..group_tests import adjust_p
 
-
-def cox_design(frame: pd.DataFrame, covariates, categorical=None, reference=None) -> pd.DataFrame:
-    """Numeric design matrix: numeric covariates as they are, categorical ones as indicator
-    columns named ``"col=level"`` with the reference level (default: the first, in category
-    order for a pandas Categorical, else sorted) left out. Rows with a blank cell are dropped."""
-    reference = dict(reference or {})
-    cols = []
-    for col in covariates:
-        x = frame[col]
-        if categorical is not None:
-            is_cat = col in categorical
-        else:
-            is_cat = not pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x)
-        if not is_cat:
-            cols.append(pd.to_numeric(x, errors="raise").astype(float).rename(col))
-            continue
-        if isinstance(x.dtype, pd.CategoricalDtype):
-            levels = [c for c in x.cat.categories if (x == c).any()]
-        else:
-            levels = sorted(x.dropna().unique(), key=str)
-        ref = reference.get(col, levels[0] if levels else None)
-        if ref not in levels:
-            raise ValueError(f"reference level {ref!r} of '{col}' not among its levels {levels}")
-        for lvl in levels:
-            if lvl != ref:
-                cols.append((x == lvl).astype(float).where(x.notna()).rename(f"{col}={lvl}"))
-    return pd.concat(cols, axis=1) if cols else pd.DataFrame(index=frame.index)
-
-
-def cox_model(
-    data: pd.DataFrame, duration_col: str, event_col: str, covariates, categorical=None,
-    reference=None, weights_col: str | None = None, event_value=None, alpha: float = 0.05,
-    epv_threshold: float = EPV_THRESHOLD, time_transform: str = "rank", penalizer: float = 0.0,
-) -> CoxResult:
-    """Cox proportional hazards model (lifelines ``CoxPHFitter``, Efron ties) with HRs and a PH check.
-
-    Parameters
-    ----------
-    data : DataFrame, not modified; complete cases of the columns used are analysed.
-    duration_col, event_col : survival time (days) and event indicator (see ``survival_frame``).
-    covariates : column names; non-numeric (or those listed in ``categorical``) are dummy-coded.
-    reference : optional ``{column: reference level}``.
-    alpha : 1 − confidence level of the HR intervals.
-    epv_threshold : events per variable under which ``exploratory`` is True.
-    time_transform : time scale of the Schoenfeld-residual PH test (``"rank"``, ``"km"``,
-        ``"log"``, ``"identity"``).
-    penalizer : lifelines' ridge penalty (0 = ordinary partial likelihood).
-    """
-    from lifelines import CoxPHFitter
-    from lifelines.statistics import proportional_hazard_test
-
-    covariates = list(covariates)
-    surv = survival_frame(data, duration_col, event_col, None, weights_col, event_value)
-    design = cox_design(data.loc[surv.index], covariates, categorical, reference)
-    design = pd.concat([surv[["duration", "event", "weight"]], design], axis=1).dropna()
-    design["event"] = design["event"].astype(int)
-    terms = [c for c in design.columns if c not in ("duration", "event", "weight")]
-    fit_df = design if weights_col else design.drop(columns="weight")
-    fitter = CoxPHFitter(alpha=alpha, penalizer=penalizer)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # lifelines warns on non-integer weights; not applicable
-        fitter.fit(fit_df, "duration", "event", weights_col="weight" if weights_col else None)
-    summ = fitter.summary
-    level = f"{round(100 * (1 - alpha))}%"
-    hr = pd.DataFrame({
-        "hr": summ["exp(coef)"], "lower": summ[f"exp(coef) lower {level}"],
-        "upper": summ[f"exp(coef) upper {level}"], "p": summ["p"], "coef": summ["coef"],
-        "se": summ["se(coef)"],
-    })
-    hr.index.name = "term"
-    residuals = scaled_schoenfeld(fitter, fit_df)  # lifelines' own are row by row: hours at 1e6
-    ph = proportional_hazard_test(fitter, fit_df, time_transform=time_transform,
-                                  precomputed_residuals=residuals).summary
-    ph = pd.DataFrame({"chi2": ph["test_statistic"], "p": ph["p"]}).reindex(terms)
-    ph.index.name = "term"
-    events = int(round((design["event"] * design["weight"]).sum()))
-    n = int(round(design["weight"].sum()))
-    epv = events / len(terms) if terms else math.nan
-    return CoxResult(fitter, hr, ph, n, events, len(terms), epv, bool(epv < epv_threshold), design)
+    frame = survival_frame(data, duration_col, event_col, group_col, weights_col, event_value)
+    parts = split_groups(frame, overall=False)
+    columns = ["group_a", "group_b", "n", "chi2", "df", "p", "p_adjusted", "adjust"]
+    if len(parts) < 3:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for (a, rows_a), (b, rows_b) in combinations(parts, 2):
+        pair = pd.concat([rows_a, rows_b])
+        table, V = observed_expected(pair, "duration", "event", "group", order=[a, b], weights_col="weight")
+        u = float(table["observed"].iloc[0] - table["expected"].iloc[0])
+        stat = u * u / V[0, 0] if V[0, 0] > 0 else math.nan
+        p = float(chi2_dist.sf(stat, 1)) if math.isfinite(stat) else math.nan
+        rows.append({"group_a": a, "group_b": b, "n": float(pair["weight"].sum()), "chi2": stat, "df": 1, "p": p})
+    out = pd.DataFrame(rows)
+    out["p_adjusted"] = adjust_p(out["p"].to_numpy(), adjust) if adjust else out["p"]
+    out["adjust"] = adjust
+    return out.reindex(columns=columns)

@@ -3,6 +3,12 @@
 The reverse KM estimates the distribution of potential follow-up: it is the Kaplan–Meier
 curve with the event indicator flipped (censoring is the "event", a death censors follow-up).
 Unlike the median of observed times, it is not shortened by early deaths.
+
+The median and the quartiles are read off the reverse KM with the rule of the survival
+median of R (``quantile.survfit``, :func:`~lmlib.survival.median_ci.curve_quantile`): the
+first time the curve is <= 0.5, or the midpoint of a flat stretch at exactly 0.5; the same
+rule as the Brookmeyer–Crowley CI around it. On R's ``aml`` data (Maintained arm) this gives
+R's 103 weeks, where "first time <= 0.5" gives 45.
 """
 from __future__ import annotations
 
@@ -10,16 +16,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .median_ci import median_ci_from_steps
-from .steps import first_time_at_or_below, km_steps
+from .median_ci import curve_quantile, median_ci_from_steps
+from .steps import km_steps
 
 
 @dataclass(frozen=True)
 class FollowUp:
     """Median follow-up with a CI and the interquartile range (durations' unit, e.g. days).
 
-    ``median``, ``q1``, ``q3``: smallest time where the reverse KM is <= 0.5, 0.75, 0.25
-    (NaN when not reached). ``lower``/``upper``: Brookmeyer–Crowley CI (log-log, R's rules,
+    ``median``, ``q1``, ``q3``: time where the reverse KM falls to 0.5, 0.75, 0.25 with R's
+    rule (midpoint of a flat stretch at exactly that level; NaN when not reached). ``lower``/``upper``: Brookmeyer–Crowley CI (log-log, R's rules,
     see :mod:`lmlib.survival.median_ci`), NaN when not reached. ``n``: patients,
     ``n_censored``: patients censored (alive at last contact), the reverse KM's "events".
     """
@@ -52,12 +58,13 @@ def median_followup(durations, events, weights=None, alpha: float = 0.05) -> Fol
     steps = km_steps(durations, flipped, weights)
     ci = median_ci_from_steps(steps, "log-log", alpha)
     n = float(steps["at_risk"].iloc[0]) if len(steps) else 0.0
+    times, survival = steps["time"].to_numpy(), steps["survival"].to_numpy()
     return FollowUp(
-        median=first_time_at_or_below(steps, 0.5),
+        median=ci.median,
         lower=ci.lower,
         upper=ci.upper,
-        q1=first_time_at_or_below(steps, 0.75),
-        q3=first_time_at_or_below(steps, 0.25),
+        q1=curve_quantile(times, survival, 0.75),
+        q3=curve_quantile(times, survival, 0.25),
         n=n,
         n_censored=float(steps["events"].sum()),
     )

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..survival import cox_model, logrank, logrank_trend, median_followup, observed_expected, rmst, survival_at
-from ..survival.data import DAYS_PER_MONTH, UNITS, split_groups, survival_frame
+from ..survival.data import DAYS_PER_MONTH, UNITS, as_text, split_groups, survival_frame
 from ..survival.risk_table import counts_at
 from ..survival.summary import summary_row
 from ..survival_plots import _default_ticks as default_ticks
@@ -154,9 +154,11 @@ def _fit(frame: pd.DataFrame, reference):
             fit = cox_model(frame, "duration", "event", ["group"], categorical=["group"],
                             reference={"group": reference}, time_transform=PH_TRANSFORM)
             error = ""
-        except Exception as exc:  # lifelines: convergence failure on separated data
+        except Exception as exc:  # noqa: BLE001  (any failure becomes a "not estimable" row)
             fit, error = None, f"{type(exc).__name__}: {str(exc).split('.')[0]}"
     warned = "; ".join(dict.fromkeys(str(w.message).split("\n")[0] for w in caught))
+    if fit is not None and not fit.estimable and fit.problem != "infinite":  # never a number
+        fit, error = None, fit.reason
     return fit, error, warned
 
 
@@ -186,11 +188,11 @@ def cox_rows(frames: dict, group_by) -> pd.DataFrame:
         rows.append({**head, "level": level_key(ref), "reference": True, "term": "", "hr": 1.0, **common,
                      "estimable": True, "reason": "", "note": warned})
         for lvl in levels[1:]:
-            term = f"group={lvl}"
+            term = f"group={as_text(lvl)}"  # as lmlib.survival.cox names a level
             hr, ph = fit.hazard_ratios.loc[term], fit.ph_test.loc[term]
             finite = all(math.isfinite(float(hr[k])) for k in ("hr", "lower", "upper"))
-            ok = deaths[lvl] > 0 and deaths[ref] > 0 and finite
-            row = {**head, "level": level_key(lvl), "reference": False, "term": f"{item}={lvl}",
+            ok = deaths[lvl] > 0 and deaths[ref] > 0 and finite and bool(hr["estimable"])
+            row = {**head, "level": level_key(lvl), "reference": False, "term": f"{item}={as_text(lvl)}",
                    **{k: float(hr[k]) for k in ("hr", "lower", "upper", "p", "coef", "se")},
                    "ph_chi2": float(ph["chi2"]), "ph_p": float(ph["p"]), **common, "estimable": ok, "reason": "",
                    "note": warned}
