@@ -11,10 +11,9 @@ from functools import cached_property, lru_cache
 import hashlib
 from pathlib import Path
 
-import yaml
-
 from . import config
 from .normalize import match_key
+from .yamlload import load_yaml
 
 ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 LANGUAGES = ("en", "tr")
@@ -187,7 +186,7 @@ def _synonym_map(var: Variable) -> dict[str, str]:
 @lru_cache(maxsize=8)
 def _load_cached(path: Path, mtime_ns: int, size: int) -> Codebook:
     raw = path.read_bytes()
-    return Codebook(yaml.safe_load(raw), path, hashlib.sha256(raw).hexdigest())
+    return Codebook(load_yaml(raw), path, hashlib.sha256(raw).hexdigest())
 
 
 def _header_targets(variables: list[Variable], nerves: dict) -> dict[str, tuple]:

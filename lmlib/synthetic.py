@@ -24,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import config
 from .atomic import write_bytes
 from .codebook import load_codebook
 from .survival.spss import spss_median
+from .yamlload import load_yaml
 
 SEED = 20180427
 DATA_CUT = dt.date(2018, 12, 31)
@@ -43,7 +43,7 @@ PATIENT_ID = "LM-{:03d}"
 
 def load_published(path: str | Path | None = None) -> dict:
     """The published numbers (``data/published.yaml``) as a dict."""
-    return yaml.safe_load(Path(path or config.PUBLISHED).read_text(encoding="utf-8"))
+    return load_yaml(Path(path or config.PUBLISHED).read_text(encoding="utf-8"))
 
 
 def published_count(published: dict, item: str, level: str) -> int:

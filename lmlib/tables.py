@@ -28,10 +28,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
-
 from . import config, describe
 from .codebook import Codebook, load_codebook
+from .yamlload import load_yaml
 
 N_ITEM = "n_patients"
 GROUP_ITEM = "cranial_nerve_groups"
@@ -75,8 +74,7 @@ def load_published(path: str | Path | None = None) -> dict:
 
 @lru_cache(maxsize=8)
 def _published_cached(path: Path, mtime_ns: int, size: int) -> dict:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same result, faster
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    return load_yaml(path.read_text(encoding="utf-8"))
 
 
 def parse_summary(spec: str | dict | None) -> dict[str, str]:
