@@ -26,7 +26,7 @@ from . import identifiers
 from .codebook import Codebook, Variable
 from .derive import derive_cohort
 from .normalize import match_key, tidy_text
-from .parse import CellError, is_blank, parse_bool, parse_date, parse_level, parse_number
+from .parse import CellError, DeclaredMissing, is_empty, is_unknown, parse_bool, parse_date, parse_level, parse_number
 from .problems import ProblemLog
 from .read import RawTable
 
@@ -97,7 +97,8 @@ def clean_table(
         if var.identifier:
             continue  # direct identifiers are never copied
         if var.type == "multi_response":
-            out.update(_multi_response(frame, var, codebook, first, log))
+            unmatched = [c for c, t in zip(colmap["input"], colmap["target"]) if t is None]
+            out.update(_multi_response(frame, var, codebook, first, log, unmatched))
         elif var.type == "nerve_set":
             out.update(_nerves(frame, var, codebook, first, log))
         else:
@@ -115,12 +116,36 @@ def clean_table(
     data = pd.DataFrame(out, index=index)
     data.index.name = "row"
     if table == "cohort":
+        _warn_all_missing(data, codebook, first, log)
+    if table == "cohort":
         data = derive_cohort(data, codebook, log, first, data_cut)
     _check_keys(data, variables, first, log)
     _check_nested(data, variables, first, log)
     colmap["used_as"] = [_describe_target(t) for t in colmap["target"]]
     _hide_identifier_values(log)
     return CleanResult(data, log.frame(), colmap.drop(columns="target"))
+
+
+def _warn_all_missing(data: pd.DataFrame, codebook: Codebook, first: dict, log: ProblemLog) -> None:
+    """A warning (rule ``all_missing``) for every input column whose cleaned values are all
+    missing: the column is there, but no cell holds a known value."""
+    if data.empty:
+        return
+    for target, column in first.items():
+        if target[0] == "nerve":
+            cleaned, label = [codebook.nerve_column(target[1])], f"CN {target[1]}"
+        elif target[0] == "option":
+            var = codebook[target[1]]
+            cleaned, label = [var.option_column(target[2])], f"{var.level_label(target[2])} ({var.label()})"
+        else:
+            var = codebook[target[1]]
+            if var.identifier or var.type in ("key", "identifier", "text"):
+                continue
+            cleaned = [var.option_column(o.name) for o in var.options] if var.type == "multi_response" else [var.name]
+            label = var.label()
+        if all(c in data and data[c].isna().all() for c in cleaned):
+            log.add(None, column, None, f"values for '{label}': none of its {len(data)} cells holds a known value "
+                    "(100% missing)", "all_missing", severity="warning")
 
 
 def _identifier_column(cells: pd.Series, header) -> str:
@@ -190,6 +215,7 @@ def _typed(values: pd.Series, var: Variable) -> pd.Series:
 
 def _parse_column(cells: pd.Series, var: Variable, codebook: Codebook, column: str, log: ProblemLog) -> pd.Series:
     parser, blank_value = _parser(var, codebook), var.spec.get("blank")
+    unknown = codebook.missing_keys(var)
     parsed = []
     memo: dict = {}  # each distinct cell value is parsed once: (value, expected-or-None, rule)
     for row, cell in cells.items():
@@ -198,30 +224,53 @@ def _parse_column(cells: pd.Series, var: Variable, codebook: Codebook, column: s
         except TypeError:  # an unhashable cell
             outcome = None
         if outcome is None:
-            outcome = _parse_cell(cell, parser, var, blank_value)
+            outcome = _parse_cell(cell, parser, var, blank_value, unknown)
             try:
                 memo[cell] = outcome
             except TypeError:
                 pass
         value, expected, rule = outcome
         if expected is not None:
-            log.add(row, column, None if rule == "missing_value" else cell, expected, rule)
+            log.add(row, column, None if rule == "missing_value" and is_empty(cell) else cell, expected, rule)
         parsed.append(value)
     return _typed(pd.Series(parsed, index=cells.index, dtype=object), var)
 
 
-def _parse_cell(cell, parser, var: Variable, blank_value) -> tuple[object, str | None, str | None]:
+EMPTY, UNKNOWN, VALUE, INVALID = "empty", "unknown", "value", "invalid"
+
+
+def classify(cell, parser, unknown_keys: frozenset[str] = frozenset(), *,
+             spellings_first: bool = True) -> tuple[str, object]:
+    """What one cell holds: ``(EMPTY, None)`` for a truly empty cell, ``(UNKNOWN, None)`` for
+    "not known" (an SPSS user-missing code, a study file's missing value, or a spelling such as
+    ``Bilinmiyor``/``?``/``NA`` that is no spelling of the variable itself), ``(VALUE, value)``,
+    or ``(INVALID, what was expected)``. ``spellings_first=False`` (free text, ids): every
+    unknown spelling is unknown, as nothing else would reject it."""
+    if is_empty(cell):
+        return EMPTY, None
+    declared = isinstance(cell, DeclaredMissing) or (unknown_keys and is_unknown(cell, unknown_keys)
+                                                     and not is_unknown(cell))
+    if declared or (not spellings_first and is_unknown(cell)):
+        return UNKNOWN, None  # declared by the file or the study: before the variable's spellings
+    try:
+        return VALUE, parser(cell)
+    except CellError as err:
+        if is_unknown(cell):
+            return UNKNOWN, None
+        return INVALID, str(err)
+
+
+def _parse_cell(cell, parser, var: Variable, blank_value, unknown_keys=frozenset()) -> tuple[object, str | None, str | None]:
     """(value, expected, rule) for one cell; ``expected`` is None when the cell is valid."""
-    if is_blank(cell):
-        if blank_value is not None:
-            return blank_value, None, None
+    state, value = classify(cell, parser, unknown_keys, spellings_first=var.type not in ("key", "text"))
+    if state == EMPTY and blank_value is not None:
+        return blank_value, None, None  # a truly empty cell only: "unknown" never takes the blank rule
+    if state in (EMPTY, UNKNOWN):
         if var.required:
             return None, f"a value for '{var.label()}' (required)", "missing_value"
         return None, None, None
-    try:
-        value = parser(cell)
-    except CellError as err:
-        return None, str(err), f"invalid_{var.type}"
+    if state == INVALID:
+        return None, value, f"invalid_{var.type}"
     if var.type in ("continuous", "integer") and "range" in var.spec:
         low, high = var.spec["range"]
         if not low <= value <= high:
@@ -245,7 +294,8 @@ def _parser(var: Variable, codebook: Codebook):
     return tidy_text  # key, text
 
 
-def _multi_response(frame, var: Variable, codebook: Codebook, first: dict, log: ProblemLog) -> dict:
+def _multi_response(frame, var: Variable, codebook: Codebook, first: dict, log: ProblemLog,
+                    unmatched=()) -> dict:
     index = frame.index
     options = [o.name for o in var.options]
     trues, falses = codebook.yes_no(var)
@@ -253,26 +303,34 @@ def _multi_response(frame, var: Variable, codebook: Codebook, first: dict, log: 
     given = {o: c for o, c in per_option.items() if c is not None}
     result = {o: pd.Series(pd.NA, index=index, dtype="boolean") for o in options}
     if given:
+        markers = _block_neighbours(frame, list(given.values()), unmatched, trues | falses) \
+            if len(given) < len(options) else []
         for o in options:
             if o not in given:
-                log.add(None, None, None, f"a column for '{var.level_label(o)}' ({var.label()}); "
-                        "it is treated as not recorded", "missing_option_column", severity="warning")
-        parsed = {}
+                seen = f"; column {', '.join(repr(m) for m in markers)} among them only tells a filled row " \
+                       "from an empty one" if markers else ""
+                log.add(None, None, None, f"a column for '{var.level_label(o)}' ({var.label()}); it is not "
+                        f"recorded in this file, the other options are counted as given{seen}",
+                        "missing_option_column", severity="warning")
+        parsed, unknown = {}, {}
+        parse = lambda cell: parse_bool(cell, trues, falses)  # noqa: E731
+        missing_keys = codebook.missing_keys(var)
         for o, column in given.items():
-            values = []
+            values, unknowns = [], []
             for row, cell in frame[column].items():
-                if is_blank(cell):
-                    values.append(None)
-                    continue
-                try:
-                    values.append(parse_bool(cell, trues, falses))
-                except CellError as err:
-                    log.add(row, column, cell, str(err), "invalid_boolean")
-                    values.append(None)
+                state, value = classify(cell, parse, missing_keys)
+                if state == INVALID:
+                    log.add(row, column, cell, value, "invalid_boolean")
+                values.append(value if state == VALUE else None)
+                unknowns.append(state == UNKNOWN)
             parsed[o] = pd.Series(values, index=index, dtype="boolean")
+            unknown[o] = pd.Series(unknowns, index=index, dtype=bool)
+        # a truly empty option next to a filled one is "not present"; an unknown one stays missing
         filled = pd.concat(parsed, axis=1).notna().any(axis=1)
+        for marker in markers:  # an unrecognised yes/no column among the options: filled rows only
+            filled |= frame[marker].map(lambda cell: not is_empty(cell)).astype(bool)
         for o, series in parsed.items():
-            result[o] = series.mask(series.isna() & filled, False)
+            result[o] = series.mask(series.isna() & filled & ~unknown[o], False)
     delimited = first.get(("variable", var.name))
     if delimited is not None:
         from_text = _split_multi(frame[delimited], var, codebook, delimited, log)
@@ -286,14 +344,34 @@ def _multi_response(frame, var: Variable, codebook: Codebook, first: dict, log: 
     return {var.option_column(o): s.astype("boolean") for o, s in result.items()}
 
 
+def _block_neighbours(frame: pd.DataFrame, columns: list[str], unmatched, yes_no_keys: set[str]) -> list[str]:
+    """Unrecognised columns inside the run of a multi-response item's option columns, or
+    right next to it, whose every filled cell is a yes/no spelling: most likely an option whose
+    header nobody recognised. Their cells never count as an option; they only tell a row where
+    some option is filled (so its blank options mean "not present") from an empty one."""
+    order = list(frame.columns)
+    positions = sorted(order.index(c) for c in columns)
+    first, last = positions[0] - 1, positions[-1] + 1
+    found = []
+    for position in range(max(first, 0), min(last, len(order) - 1) + 1):
+        column = order[position]
+        if column not in unmatched:
+            continue
+        cells = [c for c in frame[column] if not is_empty(c)]
+        if cells and all(match_key(c) in yes_no_keys for c in cells):
+            found.append(column)
+    return found
+
+
 def _split_multi(cells: pd.Series, var: Variable, codebook: Codebook, column: str, log: ProblemLog) -> dict:
     options = [o.name for o in var.options]
     synonyms = codebook.synonym_map(var)
     none_keys = {match_key(s) for s in var.spec.get("none_synonyms", ["none", "yok"])}
     pattern = "|".join(re.escape(d) for d in sorted(var.spec.get("delimiters", [";", ","]), key=len, reverse=True))
     out = {o: [] for o in options}
+    missing_keys = codebook.missing_keys(var)
     for row, cell in cells.items():
-        if is_blank(cell):
+        if is_empty(cell) or is_unknown(cell, missing_keys):
             for o in options:
                 out[o].append(None)
             continue

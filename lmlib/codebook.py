@@ -120,6 +120,12 @@ class Codebook:
     def nerve_columns(self) -> list[str]:
         return [self.nerve_column(n) for n in self.cranial_nerves["numbers"]]
 
+    def group_rule(self, group: dict) -> str:
+        """How a cranial nerve group counts a patient: ``all`` (every nerve of the group
+        involved, the paper's reading of "CN 4–6") or ``any`` (at least one): the group's
+        ``rule``, else ``cranial_nerves: rule``, else ``all``."""
+        return group.get("rule") or self.cranial_nerves.get("rule") or "all"
+
     @property
     def derived(self) -> list[dict]:
         return list(self.spec.get("derived", []))
@@ -129,6 +135,13 @@ class Codebook:
         """Columns :mod:`lmlib.derive` computes (the derived variables and the nerve groups)."""
         groups = self.cranial_nerves.get("groups", [])
         return {d["name"] for d in self.derived} | {g["name"] for g in groups}
+
+    def missing_keys(self, var: Variable) -> frozenset[str]:
+        """Matching keys of the cells that mean "not known" for ``var`` beyond the usual
+        spellings (:data:`lmlib.parse.UNKNOWN_KEYS`): the ``missing_values`` of the codebook
+        (or study file) as a whole and of the variable, e.g. ``"9"`` for "9 = unknown"."""
+        values = [*self.spec.get("missing_values", []), *var.spec.get("missing_values", [])]
+        return frozenset(match_key(v) for v in values)
 
     def yes_no(self, var: Variable) -> tuple[set[str], set[str]]:
         """Matching keys meaning True and False for a boolean variable."""

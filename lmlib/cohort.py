@@ -13,6 +13,7 @@ import pandas as pd
 from . import config
 from .clean import CleanResult, clean_table
 from .codebook import Codebook, load_codebook
+from .coverage import not_in_file
 from .problems import Problem, ValidationError
 from .processed import read_processed, write_processed  # noqa: F401 - write_processed re-exported
 from .read import read_table, sha256_of
@@ -29,6 +30,8 @@ class Cohort:
     data : one row per patient, canonical columns (see the codebook); index = input row number.
     problems : every problem found (severity, file, row, column, value, expected, rule).
     columns : how each input column was used.
+    not_in_file : the variables, options and derived items no input column stands for
+        (:func:`lmlib.coverage.not_in_file`); the tables say so instead of counting them.
     source : the input file; ``sha256`` its digest; ``codebook_sha256`` the codebook's.
     is_synthetic : True for the bundled synthetic cohort (its file name says so).
     """
@@ -41,6 +44,7 @@ class Cohort:
     codebook_sha256: str
     data_cut: pd.Timestamp | None = None
     extra: dict = field(default_factory=dict)
+    not_in_file: tuple = ()  # items with no column in the file (lmlib.coverage.not_in_file)
 
     @property
     def n(self) -> int:
@@ -120,7 +124,8 @@ def load_cohort(
     result: CleanResult = clean_table(raw, codebook, data_cut=cut)
     if strict and len(result.errors):
         raise ValidationError(_as_problems(result.problems), source=str(path))
-    return Cohort(result.data, result.problems, result.columns, path, digest, codebook.sha256, cut)
+    return Cohort(result.data, result.problems, result.columns, path, digest, codebook.sha256, cut,
+                  not_in_file=tuple(not_in_file(result.columns, codebook)))
 
 
 def load_screening(path: str | Path | None = None, codebook: Codebook | None = None, *, strict: bool = True) -> CleanResult:

@@ -4,7 +4,8 @@ Derived (names and rules from the codebook's ``derived`` section):
 age at LM diagnosis (completed years) when only the birth date is given; survival time in
 days from LM diagnosis to death or last contact; the death event flag; isolated LM (none of
 the accompanying metastasis sites); any cranial nerve involvement; and the paper's cranial
-nerve groups (a patient counts in a group when every nerve of the group is involved).
+nerve groups (a patient counts in a group when every nerve of the group is involved, or with
+the group's ``rule: any`` when at least one is).
 """
 from __future__ import annotations
 
@@ -64,10 +65,14 @@ def derive_cohort(data: pd.DataFrame, codebook: Codebook, log: ProblemLog, first
     if "any_nerve" in rules and codebook.nerve_columns[0] in data:
         nerves = data[codebook.nerve_columns]
         involved = nerves.apply(lambda s: s.astype(object).ne("none").where(s.notna()))
-        data[rules["any_nerve"]["name"]] = involved.any(axis=1).astype("boolean").mask(nerves.isna().all(axis=1))
+        # involved when any nerve is; not involved only when every nerve is known not to be
+        any_involved = involved.eq(True).any(axis=1)
+        data[rules["any_nerve"]["name"]] = any_involved.astype("boolean").mask(~any_involved & involved.isna().any(axis=1))
         for group in codebook.cranial_nerves.get("groups", []):
             members = involved[[codebook.nerve_column(n) for n in group["members"]]]
-            data[group["name"]] = members.all(axis=1).astype("boolean").mask(members.isna().any(axis=1))
+            yes = members.eq(True)
+            flag = yes.any(axis=1) if codebook.group_rule(group) == "any" else yes.all(axis=1)
+            data[group["name"]] = flag.astype("boolean").mask(members.isna().any(axis=1))
     # sensitive dates used only to derive a variable (the birth date) are not kept
     needed = set(rules["days_between"]["from"]) if "days_between" in rules else set()
     dropped = [v.name for v in codebook.of_type("date") if v.spec.get("sensitive") and v.name not in needed]

@@ -57,6 +57,15 @@ NOTES = {
                       "{d} ondalığa yarımı sıfırdan uzağa yuvarlanmıştır."},
     "ci": {"en": "95% CI: Wilson score interval of the proportion.",
            "tr": "%95 GA: oranın Wilson skor aralığı."},
+    # what a cohort file does not record (lmlib.coverage): an option row, its footnote, and the
+    # one footnote for the items left out of the table
+    "not_recorded_cell": {"en": "not recorded in this file", "tr": "bu dosyada kayıtlı değil"},
+    "not_recorded": {"en": "Not recorded in this file: the export has no column for this option, or none of its "
+                           "cells is filled; the other options are counted as given.",
+                     "tr": "Bu dosyada kayıtlı değil: dışa aktarımda bu seçeneğin sütunu yok ya da hiçbir hücresi "
+                           "dolu değil; diğer seçenekler verildiği gibi sayılmıştır."},
+    "not_in_file_cell": {"en": "not in this file", "tr": "bu dosyada yok"},
+    "not_in_file": {"en": "Not in this file: {labels}.", "tr": "Bu dosyada yok: {labels}."},
 }
 
 
@@ -212,6 +221,8 @@ def cell(row, decimals: int = 1, lang: str = "en", n_total: int | None = None, t
     kind = row["kind"]
     if kind == "header":
         return ""
+    if kind in ("not_recorded", "not_in_file"):  # lmlib.coverage: no column in the file, never 0
+        return NOTES[f"{kind}_cell"][lang]
     if _suppressed(row):
         from .suppress import mark
 
@@ -287,11 +298,16 @@ def footnotes(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_
         first_of_item = pos == 0 or rows.at[pos - 1, "item"] != r["item"]
         if r["multi_response"] and first_of_item:
             mark(pos, t("multi"))
+        if r["kind"] == "not_recorded":
+            mark(pos, t("not_recorded"))
         if isinstance(r["denominator_rule"], str) and first_of_item:
             counted = rows[(rows["item"] == r["item"]) & (rows["kind"] == "level")]
             rule = r["denominator_rule_label"] if isinstance(r.get("denominator_rule_label"), str) else r["denominator_rule"]
             mark(pos, t("denominator", label=r["label"], d=int(counted["denominator"].iloc[0]), rule=rule,
                         x=_count(r["excluded"], k)))
+    absent = rows.loc[rows["kind"] == "not_in_file", "label"]
+    if len(absent):
+        notes.append(t("not_in_file", labels=", ".join(dict.fromkeys(absent))))
     if (rows["kind"] == "missing").any():
         notes.append(t("missing"))
     if not hide_ci:
@@ -306,7 +322,9 @@ def display_table(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, h
     """The table as the paper lays it out: label (with footnote marks), indent, value, CI.
 
     Returns ``(frame, notes)``; ``frame`` has columns label, marks (footnote letters), indent,
-    kind, value and, unless ``hide_ci``, ci. Used by :func:`styler` and :mod:`lmlib.export`.
+    kind, value and, unless ``hide_ci``, ci. Items the file has no column for (row kind
+    ``not_in_file``) are left out of the frame and named in one footnote. Used by
+    :func:`styler` and :mod:`lmlib.export`.
     """
     shown = add_display(table, lang=lang, decimals=decimals, trim=trim).reset_index(drop=True)
     notes, marks = footnotes(table, lang=lang, decimals=decimals, hide_ci=hide_ci)
@@ -316,7 +334,7 @@ def display_table(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, h
     })
     if not hide_ci:
         frame["ci"] = shown["ci_display"]
-    return frame, notes
+    return frame[frame["kind"] != "not_in_file"].reset_index(drop=True), notes
 
 
 def styler(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_ci: bool = True,

@@ -106,8 +106,11 @@ def read_processed(path: str | Path, codebook, data_cut, input_sha256: str, fold
         return None
     if len(data) != meta.get("n"):
         return None
-    return Cohort(data, _problems_frame(reuse["problems"]), _columns_frame(reuse["columns"]), Path(path),
-                  input_sha256, codebook.sha256, cut)
+    from .coverage import not_in_file
+
+    columns = _columns_frame(reuse["columns"])
+    return Cohort(data, _problems_frame(reuse["problems"]), columns, Path(path), input_sha256, codebook.sha256, cut,
+                  not_in_file=tuple(not_in_file(columns, codebook)))
 
 
 def _digest(path: Path) -> str | None:

@@ -133,9 +133,10 @@ def _read_spss(path: Path, header_keys) -> RawTable:
     import pyreadstat
 
     try:
-        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=True, formats_as_category=False)
+        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
     except Exception as exc:
         raise InputError(f"{path}: cannot be read as an SPSS .sav file ({type(exc).__name__}: {exc})") from None
+    frame = spss_cells(frame, meta.variable_value_labels or {}, meta.missing_ranges or {})
     # use variable labels as headers when the short names match nothing we know
     if header_keys and meta.column_labels:
         renamed = {}
@@ -143,9 +144,42 @@ def _read_spss(path: Path, header_keys) -> RawTable:
             if match_key(name) not in header_keys and label and match_key(label) in header_keys:
                 renamed[name] = label
         frame = frame.rename(columns=renamed)
-    frame = frame.astype(object).where(frame.notna(), None)
     frame.index = pd.RangeIndex(1, 1 + len(frame))
     return RawTable(frame, path, "spss", None)
+
+
+def spss_cells(frame: pd.DataFrame, value_labels: dict, missing_ranges: dict) -> pd.DataFrame:
+    """SPSS codes as cells: a user-missing code (``9`` declared missing, with or without a
+    label) becomes a :class:`~lmlib.parse.DeclaredMissing` (never an empty cell, which a yes/no
+    option column would read as "no"), a labelled code its value label, anything else itself;
+    system-missing values are None. Each distinct value is converted once."""
+    from .parse import DeclaredMissing
+
+    out = {}
+    for column in frame.columns:
+        labels, ranges = value_labels.get(column, {}), missing_ranges.get(column, [])
+
+        def cell(value, labels=labels, ranges=ranges):
+            if value is None or (isinstance(value, float) and value != value):
+                return None
+            if any(_in_range(value, r) for r in ranges):
+                code = f"{int(value)}" if isinstance(value, float) and value.is_integer() else str(value)
+                return DeclaredMissing(code, str(labels.get(value, "")))
+            return labels.get(value, value)
+
+        values = frame[column].astype(object)
+        uniques = pd.unique(values)
+        converted = {u: cell(u) for u in uniques if not (isinstance(u, float) and u != u) and u is not None}
+        out[column] = values.map(lambda v, c=converted: c.get(v) if v in c else None)
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns).astype(object)
+
+
+def _in_range(value, declared: dict) -> bool:
+    low, high = declared.get("lo"), declared.get("hi")
+    try:
+        return low <= value <= high
+    except TypeError:  # a text code against a numeric range, or the reverse
+        return False
 
 
 def _read_parquet(path: Path, parts: list[Path]) -> RawTable:

@@ -89,11 +89,16 @@ def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str
 
 
 def _print_warnings(cohort, stream) -> None:
+    """The load's warnings, one a line; a column that is 100% missing first, in capitals."""
     from ..cohort import _as_problems
     from ..problems import MAX_LISTED
 
     warnings = [p for p in _as_problems(cohort.problems) if p.severity == "warning"]
-    for problem in warnings[:MAX_LISTED]:
+    loud = [p for p in warnings if p.rule == "all_missing"]
+    for problem in loud:
+        print(f"{PROG}: WARNING: 100% missing: {problem.describe()}", file=stream)
+    rest = [p for p in warnings if p.rule != "all_missing"]
+    for problem in rest[:MAX_LISTED]:
         print(f"{PROG}: warning: {problem.describe()}", file=stream)
-    if len(warnings) > MAX_LISTED:
-        print(f"{PROG}: warning: ... and {len(warnings) - MAX_LISTED} more", file=stream)
+    if len(rest) > MAX_LISTED:
+        print(f"{PROG}: warning: ... and {len(rest) - MAX_LISTED} more", file=stream)
