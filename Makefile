@@ -197,6 +197,19 @@ SUPPRESS_BELOW ?= 0
 # cohort brings its own).
 #= SCREENING: screening log of every referred patient, for the flow diagram
 SCREENING ?=
+# Study file (lmlib.study): your own column headers, spellings, new levels (a colon primary, a
+# squamous histology) and new variables (KPS, CSF cytology), in the codebook's format, on top of
+# the built-in codebook. `make study DATA=...` drafts one from your export.
+#= STUDY: study file with your headers, spellings, levels and variables (make study drafts one)
+STUDY ?=
+# LENIENT=1: invalid cells become missing instead of stopping the build; every problem is listed
+# in an appendix of each report (and written to PROBLEMS when given).
+#= LENIENT: 1 to build with invalid cells as missing, listed in each report's appendix
+LENIENT ?=
+# CSV file to write every problem of the input to (file, row, column, value, expected, rule;
+# values that look like direct identifiers masked).
+#= PROBLEMS: CSV file to write every problem of the input to
+PROBLEMS ?=
 # The sections to build, by notebook name (e.g. SECTIONS=01_descriptive); empty: every
 # notebooks/0*_*.ipynb.
 #= SECTIONS: sections to build, e.g. 03_survival (empty: all)
@@ -205,7 +218,7 @@ SECTIONS ?=
 #= REPORT_JOBS: sections run at once (empty: one per CPU)
 REPORT_JOBS ?=
 
-REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS SUPPRESS_BELOW SCREENING SECTIONS REPORT_JOBS
+REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS SUPPRESS_BELOW SCREENING STUDY LENIENT PROBLEMS SECTIONS REPORT_JOBS
 $(foreach s,$(REPORT_SETTINGS),$(eval LM_$(s) := $$(value $(s))))
 export $(addprefix LM_,$(REPORT_SETTINGS))
 # Never exported as they are: Make would expand their text for the environment.

@@ -67,7 +67,7 @@ class Cohort:
         return {
             "input_file": self.source.name,
             "input_sha256": self.sha256,
-            "codebook_sha256": self.codebook_sha256,
+            "codebook_sha256": self.codebook_sha256,  # of the codebook and the study file
             "synthetic": self.is_synthetic,
             "n": self.n,
             "data_cut": None if self.data_cut is None else self.data_cut.date().isoformat(),
@@ -87,6 +87,7 @@ def load_cohort(
     path: str | Path | None = None,
     codebook: Codebook | str | Path | None = None,
     *,
+    study: str | Path | None = None,
     strict: bool = True,
     data_cut: str | pd.Timestamp | None = None,
     reuse_processed: bool = False,
@@ -98,6 +99,8 @@ def load_cohort(
     ----------
     path : the cohort file; default the bundled synthetic cohort.
     codebook : a Codebook or the path of one; default ``data/codebook.yaml``.
+    study : a study file (your headers, spellings, levels and variables; :mod:`lmlib.study`)
+        merged into the codebook.
     strict : raise :class:`ValidationError` listing every error (default). When False the
         rows are kept, invalid cells become missing, and the problems are in ``.problems``.
     data_cut : data cut-off date (yyyy-mm-dd); dates after it are errors.
@@ -109,11 +112,14 @@ def load_cohort(
     Raises
     ------
     InputError : the file cannot be read as a table.
+    StudyError : the study file cannot be used (every problem named by entry and key).
     ValidationError : (strict) one or more cells or columns are invalid.
     """
     path = Path(path or config.SYNTHETIC_COHORT)
     if not isinstance(codebook, Codebook):
-        codebook = load_codebook(codebook)
+        codebook = load_codebook(codebook, study=study)
+    elif study:
+        codebook = codebook.with_study(study)
     cut = None if data_cut in (None, "") else pd.Timestamp(data_cut)
     digest = sha256_of(path) if path.exists() else ""
     if reuse_processed and strict and digest:
