@@ -408,6 +408,13 @@ def section_table(data, codebook: Codebook | None = None, section: str = "table1
     return table.reset_index(drop=True)
 
 
+def has_counts(table: pd.DataFrame, item: str) -> bool:
+    """True when ``table`` counts ``item`` (it has level, option, yes or continuous rows for
+    it), False when the item is not in the file or not in the table."""
+    kinds = table.loc[table["item"] == item, "kind"]
+    return bool(kinds.isin(["level", "option", "yes", "nested", "continuous"]).any())
+
+
 def table1(data, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:
     """Table 1, demographic and clinical data (see :func:`section_table` for the arguments)."""
     return section_table(data, codebook, "table1", **kwargs)

@@ -29,28 +29,29 @@ data_cut: str = ""  # data cut-off date yyyy-mm-dd; empty: none
 screening: str = ""  # screening log of every referred patient (flow diagram); empty: none, or the synthetic one
 show_ci: bool = True  # show the Wilson 95% CI column (the exported paper layout never has it)
 suppress_below: int = 0  # small-cell rule: counts 1 to k-1 shown as "<k" (e.g. 5); 0: off, as the paper
+study: str = ""  # study file: your headers, spellings, levels and variables; empty: none
+lenient: bool = False  # True: invalid cells become missing and are listed in the appendix
 '''
 
 SETUP = '''\
 from IPython.display import Markdown, display
 
-from lmlib import crosstab, export, flow, formatting, plots, suppress, tables
+from lmlib import appendix, cohort_notes, coverage, crosstab, export, flow, formatting, plots, suppress, tables
 from lmlib.codebook import load_codebook
 from lmlib.cohort import load_cohort, load_screening
 
-cb = load_codebook(codebook or None)
-cohort = load_cohort(data or None, cb, data_cut=data_cut or None, reuse_processed=True)
+cb = load_codebook(codebook or None, study=study or None)
+cohort = load_cohort(data or None, cb, data_cut=data_cut or None, strict=not lenient, reuse_processed=True)
 out = export.output_dir(output_dir)
 summary = tables.parse_summary(continuous_summary)
 parameters = dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang, decimals=decimals,
                   continuous_summary=continuous_summary, data_cut=data_cut, show_ci=show_ci, screening=screening,
-                  suppress_below=suppress_below)
+                  suppress_below=suppress_below, study=study, lenient=lenient)
 cohort'''
 
-SYNTHETIC_NOTE = '''\
-If the line above says *synthetic*, the numbers below come from the bundled made-up cohort of
-32 patients that was generated to reproduce the paper's published counts; they are not patient
-data. Set `data` in the parameters cell to your own export to analyse a real series.'''
+SYNTHETIC_NOTE = "Markdown(cohort_notes.synthetic_note(cohort, lang))"
+
+APPENDIX = "appendix.show(cohort, lang)"
 
 
 def colophon(section: str) -> str:
@@ -70,7 +71,7 @@ DESCRIPTIVE = [
        tags=["remove-cell"]),  # shown in JupyterLab, not in the code-free report
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
-    md(SYNTHETIC_NOTE),
+    code(SYNTHETIC_NOTE),
     md("## Table 1: demographic and clinical data\n\n"
        "Counts are numbers of patients, with the percentage of the patients in brackets. Age is "
        "given as the paper gives it, mean ± standard deviation (youngest–oldest); the footnote says "
@@ -79,9 +80,12 @@ DESCRIPTIVE = [
        "up to more than 100%. Survival percentages are of the patients still followed: those lost to "
        "follow-up are left out of that denominator, as in the paper, and the footnote says how many. "
        "The 95% confidence interval (Wilson) shows how uncertain each percentage is in a series this "
-       "small."),
+       "small. An item your file has no column for is named in a footnote; an option of a symptom list "
+       "without a column is marked *not recorded in this file* and the other options keep their counts."),
     code('''\
-t1 = suppress.suppress_table(tables.table1(cohort.data, cb, summary=summary, lang=lang), suppress_below)
+t1 = suppress.suppress_table(tables.table1(cohort.data, cb, summary=summary, lang=lang,
+                                           not_in_file=cohort.not_in_file), suppress_below)
+display(Markdown(coverage.notices_markdown(t1, lang)))
 formatting.styler(t1, lang=lang, decimals=decimals, hide_ci=not show_ci,
                   caption=tables.text("table", lang, n=1))'''),
     md("The same table is written for the manuscript: a tidy CSV (one row per line of the table, "
@@ -92,8 +96,8 @@ files = export.write_table(t1, out / "tables", "table1", lang=lang, decimals=dec
     md("## How the patients were selected\n\n"
        "The flow diagram follows the STROBE recommendation for observational studies: how many "
        "patients were screened, how many were excluded and why, and how many were analysed. It needs "
-       "a screening log; for the synthetic cohort the bundled synthetic log is used. A cohort file "
-       "without a screening log gets no diagram rather than a made-up one."),
+       "a screening log (`make report SCREENING=...`); a cohort file without one gets no diagram rather "
+       "than a made-up one."),
     code('''\
 source = flow.screening_source(data, screening)
 if source is None:
@@ -111,7 +115,9 @@ else:
        "Headache, altered consciousness and nausea–vomiting are the classical picture of raised "
        "intracranial pressure and meningeal irritation."),
     code('''\
-if suppress.figure_hides(t1, "symptoms"):
+if not tables.has_counts(t1, "symptoms"):
+    pass  # not in this file: said under Table 1
+elif suppress.figure_hides(t1, "symptoms"):
     display(Markdown(suppress.skip_figure(out / "figures" / "symptoms.png", suppress_below, lang)))
 else:
     fig = plots.symptoms_figure(t1, lang=lang, decimals=decimals)
@@ -119,11 +125,14 @@ else:
     md("## Primary tumours\n\nEach bar is one primary site, split by histological type. Lung and "
        "breast carcinoma and melanoma are the solid tumours that most often seed the leptomeninges."),
     code('''\
-if suppress.figure_hides(t1, "primary_site"):
+if not tables.has_counts(t1, "primary_site"):
+    pass  # not in this file: said under Table 1
+elif suppress.figure_hides(t1, "primary_site"):
     display(Markdown(suppress.skip_figure(out / "figures" / "primary_site.png", suppress_below, lang)))
 else:
     fig = plots.primary_site_figure(t1, lang=lang, decimals=decimals)
     plots.save_figure(fig, out / "figures" / "primary_site.png");'''),
+    code(APPENDIX),
     md("## Colophon\n\nVersions, input file fingerprint and parameters of this run, and the "
        "statistical-methods paragraph for the manuscript."),
     code(colophon("01_descriptive")),
@@ -138,15 +147,19 @@ IMAGING = [
     md("## Parameters", tags=["remove-cell"]),
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
-    md(SYNTHETIC_NOTE),
+    code(SYNTHETIC_NOTE),
     md("## Table 2: MRI findings\n\n"
        "Counts are numbers of patients with the percentage of all patients. Accompanying metastases "
        "and cranial nerves are *multi-response* items (one patient may have several), so their "
        "percentages do not add up to 100%. The cranial nerve groups are the paper's (CN 4–6, CN 5, "
-       "CN 7–8, CN 9–10): a patient counts in a group when every nerve of the group is involved. "
-       "Rows after the paper's items (field strength, each nerve on its own) are extra detail."),
+       "CN 7–8, CN 9–10); each group's label says how it counts a patient: when *all* of its nerves are "
+       "involved (the paper's reading, the default) or, if a study file says `rule: any`, when any of them "
+       "is. Each nerve on its own follows further down, with the rows after the paper's items (field "
+       "strength, a study file's own variables)."),
     code('''\
-t2 = suppress.suppress_table(tables.table2(cohort.data, cb, summary=summary, lang=lang), suppress_below)
+t2 = suppress.suppress_table(tables.table2(cohort.data, cb, summary=summary, lang=lang,
+                                           not_in_file=cohort.not_in_file), suppress_below)
+display(Markdown(coverage.notices_markdown(t2, lang)))
 formatting.styler(t2, lang=lang, decimals=decimals, hide_ci=not show_ci,
                   caption=tables.text("table", lang, n=2))'''),
     code('''\
@@ -155,7 +168,9 @@ files = export.write_table(t2, out / "tables", "table2", lang=lang, decimals=dec
     md("## Location and enhancement pattern\n\nThe two findings that describe the leptomeningeal "
        "disease itself, as percentages of all patients."),
     code('''\
-if suppress.figure_hides(t2, ["lm_location", "enhancement_pattern"]):
+if not (tables.has_counts(t2, "lm_location") and tables.has_counts(t2, "enhancement_pattern")):
+    pass  # not in this file: said under Table 2
+elif suppress.figure_hides(t2, ["lm_location", "enhancement_pattern"]):
     display(Markdown(suppress.skip_figure(out / "figures" / "location_pattern.png", suppress_below, lang)))
 else:
     fig = plots.imaging_figure(t2, lang=lang, decimals=decimals)
@@ -182,6 +197,7 @@ if suppress.active(suppress_below):  # its bars are exact counts of small combin
 else:
     fig = plots.upset_figure(cohort.data, cb, lang=lang)
     plots.save_figure(fig, out / "figures" / "upset.png");'''),
+    code(APPENDIX),
     md("## Colophon"),
     code(colophon("02_imaging")),
 ]

@@ -30,18 +30,20 @@ landmarks: str = "30,90,180"  # days at which survival is reported
 group_by: str = "treatment,primary_site"  # categorical columns to compare survival by, comma-separated
 risk_times: str = ""  # days under the curve for the numbers at risk; empty: the figure's ticks
 suppress_below: int = 0  # small-cell rule: counts 1 to k-1 shown as "<k" (e.g. 5); 0: off, as the paper
+study: str = ""  # study file: your headers, spellings, levels and variables; empty: none
+lenient: bool = False  # True: invalid cells become missing and are listed in the appendix
 '''
 
 SETUP = '''\
 from IPython.display import Markdown, display
 
-from lmlib import export, plots
+from lmlib import appendix, cohort_notes, export, plots
 from lmlib import survival_report as sr
 from lmlib.codebook import load_codebook
 from lmlib.cohort import load_cohort
 
-cb = load_codebook(codebook or None)
-cohort = load_cohort(data or None, cb, data_cut=data_cut or None, reuse_processed=True)
+cb = load_codebook(codebook or None, study=study or None)
+cohort = load_cohort(data or None, cb, data_cut=data_cut or None, strict=not lenient, reuse_processed=True)
 out = export.output_dir(output_dir)
 report = sr.build(cohort.data, cb, lang=lang, decimals=decimals, time_unit=time_unit, landmarks=landmarks,
                   group_by=group_by, risk_times=risk_times, suppress_below=suppress_below)
@@ -54,7 +56,7 @@ from lmlib.colophon import show_colophon
 show_colophon(cohort, parameters=dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang,
                                       decimals=decimals, data_cut=data_cut, time_unit=time_unit,
                                       landmarks=landmarks, group_by=group_by, risk_times=risk_times,
-                                      suppress_below=suppress_below),
+                                      suppress_below=suppress_below, study=study, lenient=lenient),
               sections=["03_survival"])'''
 
 
@@ -71,9 +73,7 @@ CELLS = [
        tags=["remove-cell"]),  # shown in JupyterLab, not in the code-free report
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
-    md("If the line above says *synthetic*, the numbers below come from the bundled made-up cohort of "
-       "32 patients generated to reproduce the paper's published figures; they are not patient data. "
-       "Set `data` in the parameters cell to your own export to analyse a real series."),
+    code("Markdown(cohort_notes.synthetic_note(cohort, lang))"),
     md("## How to read a survival analysis\n\n"
        "Survival time is counted in days from the MRI diagnosis of leptomeningeal metastases to death "
        "or, for a patient not known to have died, to the last contact. The **Kaplan–Meier method** "
@@ -90,11 +90,9 @@ CELLS = [
        "The **median survival** is the time by which half of the patients have died: the first day on "
        "which the Kaplan–Meier estimate is 50% or lower. The line below gives it as the paper does "
        "(\"30 ± 9.5 days (95% CI 11.2–48.7)\", from SPSS): the median ± its standard error, then the "
-       "95% confidence interval, computed exactly as SPSS computes it (median ± 1.96 standard errors). "
-       "The paper printed 11.2–48.7 because its limits were cut, not rounded, to one decimal: with the "
-       "synthetic cohort's standard error of 9.543 days the limits are 11.296 and 48.704, which round "
-       "to 11.3–48.7; the reproduction audit (section 04) discusses this difference."),
+       "95% confidence interval, computed exactly as SPSS computes it (median ± 1.96 standard errors)."),
     code('Markdown(f"**{sr.headline(report)}**")'),
+    code("Markdown(cohort_notes.survival_paper_note(cohort, report, lang))"),
     md("SPSS's interval is symmetric by construction and can even go below zero in small groups. R, "
        "Stata, SAS and Python's lifelines report the **Brookmeyer–Crowley** interval instead: the days "
        "on which a confidence band around the curve crosses 50%. It is asymmetric, follows the shape of "
@@ -167,6 +165,7 @@ for item in report.group_by:
        "conventions, landmark survival, the log-rank tests, the Cox models and the numbers at risk "
        "drawn under each figure. Figures are saved as PNG in `figures/`."),
     code("Markdown(sr.written_text(files, lang))"),
+    code("appendix.show(cohort, lang)"),
     md("## Colophon\n\nVersions, input file fingerprint and parameters of this run, and the "
        "statistical-methods paragraph for the manuscript."),
     code(COLOPHON),

@@ -53,3 +53,37 @@ def summary_sentence(audit: pd.DataFrame) -> str:
     else:
         parts.append("No number differs without an explanation.")
     return " ".join(parts)
+
+
+# "Your series beside the published one" (a user's cohort, lmlib.audit.reproduce.side_by_side)
+SIDE_BY_SIDE_TEXT = {
+    "label": {"en": "Row", "tr": "Satır"},
+    "statistic": {"en": "Statistic", "tr": "İstatistik"},
+    "published": {"en": "Published", "tr": "Yayımlanan"},
+    "computed": {"en": "Your series", "tr": "Sizin seriniz"},
+    "difference": {"en": "Difference (yours − published)", "tr": "Fark (sizin − yayımlanan)"},
+    "caption": {"en": "Your series beside the published one (percentages in percentage points, times in days)",
+                "tr": "Sizin seriniz ve yayımlanan seri yan yana (yüzdeler yüzde puanı, süreler gün olarak)"},
+}
+
+
+def side_by_side_styler(frame: pd.DataFrame, lang: str = "en"):
+    """:func:`lmlib.audit.reproduce.side_by_side` as a table: row, statistic, published, yours
+    and the difference (with its sign; one decimal for percentages, means, SDs, SEs and
+    confidence limits, none for counts and times), no verdict."""
+    from ..formatting import MISSING, fmt_number
+
+    def difference(row) -> str:
+        if pd.isna(row["difference"]):
+            return MISSING
+        places = 1 if row["statistic"] in ("percent", "mean", "sd", "se", "ci_low", "ci_high") else 0
+        text = fmt_number(row["difference"], places)
+        return text if text.startswith("-") or float(row["difference"]) == 0 else f"+{text}"
+
+    t = SIDE_BY_SIDE_TEXT
+    shown = pd.DataFrame({t["label"][lang]: frame["label"], t["statistic"][lang]: frame["statistic"],
+                          t["published"][lang]: frame["published"], t["computed"][lang]: frame["computed"],
+                          t["difference"][lang]: [difference(r) for _, r in frame.iterrows()]})
+    return (shown.style.set_uuid("sidebyside").hide(axis="index")
+            .set_properties(**{"text-align": "left", "white-space": "normal"})
+            .set_caption(t["caption"][lang]))

@@ -157,3 +157,59 @@ def reproduction_audit(data: pd.DataFrame, codebook=None, published: dict | None
                        ignore_index=True)
     survival = survival_summary(data, "survival_days", "death")
     return compare_with_published(tables, survival, published)
+
+
+SIDE_BY_SIDE_COLUMNS = ["section", "item", "level", "statistic", "label", "published", "computed", "published_value",
+                        "computed_value", "difference"]
+
+
+def side_by_side(audit: pd.DataFrame, codebook=None, lang: str = "en") -> pd.DataFrame:
+    """A user's series beside the published one: the audit's rows without a verdict.
+
+    Parameters
+    ----------
+    audit : :func:`reproduction_audit` (or :func:`compare_with_published`) of a cohort that
+        is not the paper's.
+    codebook : for the row labels (default ``data/codebook.yaml``).
+    lang : language of the labels.
+
+    Returns
+    -------
+    DataFrame with :data:`SIDE_BY_SIDE_COLUMNS`: the audit's keys, ``label`` (item and level
+    as the tables name them), the published and computed numbers as printed and as values,
+    and ``difference`` = computed − published (NaN where either is missing; percentage points
+    for percentages, days for survival times).
+    """
+    from ..codebook import load_codebook
+    from ..tables import item_label
+
+    codebook = codebook or load_codebook()
+    out = audit.copy()
+    out["label"] = [_label(codebook, item, level, lang, item_label) for item, level in zip(out["item"], out["level"])]
+    published = pd.to_numeric(out["published_value"], errors="coerce")
+    computed = pd.to_numeric(out["computed_value"], errors="coerce")
+    out["published_value"], out["computed_value"] = published, computed
+    out["difference"] = computed - published
+    return out[SIDE_BY_SIDE_COLUMNS].reset_index(drop=True)
+
+
+def _label(codebook, item: str, level: str, lang: str, item_label) -> str:
+    """"Sex: Female", "Histological type: Lung: Adenocarcinoma", "Median survival"."""
+    try:
+        name = item_label(codebook, item, lang)
+    except KeyError:
+        return item.replace("_", " ").capitalize()
+    if not level or level in ("yes", ""):
+        return name
+    parts = []
+    for part in str(level).split(":"):
+        for var in (codebook.variables if item != "cranial_nerve_groups" else []):
+            try:
+                parts.append(var.level_label(part, lang))
+                break
+            except KeyError:
+                continue
+        else:
+            groups = {g["name"]: g["label"][lang] for g in codebook.cranial_nerves.get("groups", [])}
+            parts.append(groups.get(part, part))
+    return ": ".join([name, *parts])
