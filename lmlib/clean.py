@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import identifiers
-from .codebook import Codebook, Variable
+from .codebook import Codebook, Variable, describe_target
 from .derive import derive_cohort
 from .normalize import match_key, tidy_text
 from .parse import CellError, DeclaredMissing, is_empty, is_unknown, parse_bool, parse_date, parse_level, parse_number
@@ -87,7 +87,9 @@ def clean_table(
             by_target.setdefault(entry["target"], []).append(entry["input"])
     for target, columns in by_target.items():
         if len(columns) > 1:
-            log.add(None, " / ".join(columns), None, f"one column for {target[1:]} (these all match it)",
+            shown = ("both " if len(columns) == 2 else "each of ") + " and ".join(f"'{c}'" for c in columns)
+            log.add(None, " / ".join(columns), None, f"one column for '{describe_target(variables, target)}' "
+                    f"({shown} match it): keep one, or give the other its own variable in a study file",
                     "duplicate_column")
     first = {target: columns[0] for target, columns in by_target.items()}
 
@@ -103,13 +105,15 @@ def clean_table(
             out.update(_nerves(frame, var, codebook, first, log))
         else:
             column = first.get(("variable", var.name))
+            sources = var.spec.get("derivable_from", [])
+            derivable = bool(sources) and all(("variable", s) in first for s in sources)
             if column is None:
                 out[var.name] = _empty(var, codebook, index)
-                derivable = var.spec.get("derive") is not None
-                if var.required and not derivable:
-                    log.add(None, None, None, f"a column for '{var.label()}' (headers such as "
-                            f"{', '.join(var.spec.get('aliases', [])[:3])})", "missing_column")
+                if var.required and not derivable and var.spec.get("derive") is None:
+                    log.add(None, None, None, _missing_column(var, codebook, first), "missing_column")
                 continue
+            if derivable and var.required:  # a blank cell is completed (or reported) by lmlib.derive
+                var = Variable(var.name, var.type, {**var.spec, "required": False})
             out[var.name] = _parse_column(frame[column], var, codebook, column, log)
             if var.type in ("key", "text"):
                 out[var.name] = _drop_identifier_cells(frame[column], out[var.name], var, column, log)
@@ -124,6 +128,17 @@ def clean_table(
     colmap["used_as"] = [_describe_target(t) for t in colmap["target"]]
     _hide_identifier_values(log)
     return CleanResult(data, log.frame(), colmap.drop(columns="target"))
+
+
+def _missing_column(var: Variable, codebook: Codebook, first: dict) -> str:
+    """What a missing required column's error expects, with what cannot be derived without it
+    (one message for the cause, never one per row)."""
+    aliases = ", ".join(f"'{a}'" for a in var.spec.get("aliases", [])[:3])
+    needs = [d["label"]["en"] for d in codebook.derived if var.name in d.get("from", [])
+             and ("variable", d["name"]) not in first]
+    needs = [f"'{n}'" for n in dict.fromkeys(needs)]
+    consequence = f"; without it {' and '.join(needs)} cannot be derived for any patient" if needs else ""
+    return f"a column for '{var.label()}' (headers such as {aliases}){consequence}"
 
 
 def _warn_all_missing(data: pd.DataFrame, codebook: Codebook, first: dict, log: ProblemLog) -> None:
