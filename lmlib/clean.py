@@ -67,6 +67,8 @@ def clean_table(
     variables = codebook.variables if table == "cohort" else codebook.screening
     targets = codebook.header_targets if table == "cohort" else codebook.screening_header_targets
     log = ProblemLog(raw.name)
+    for row, note in getattr(raw, "notes", ()):
+        log.add(row, None, None, note, "totals_row", severity="warning")
     frame = raw.frame
     colmap = map_columns(frame.columns, targets)
     by_target: dict[tuple, list[str]] = {}

@@ -34,6 +34,7 @@ class RawTable:
     source: Path
     kind: str
     encoding: str | None = None
+    notes: tuple = ()  # (row, text): rows left out as they were read (a totals row), said as warnings
 
     @property
     def name(self) -> str:
@@ -102,7 +103,8 @@ def _read_csv(path: Path, header_keys) -> RawTable:
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(f"{path}: not a well-formed table ({exc}); expected one header row and rows of equal length") from None
     frame.index = pd.RangeIndex(2, 2 + len(frame))
-    return RawTable(frame, path, "csv", encoding)
+    frame, notes = drop_summary_rows(frame)
+    return RawTable(frame, path, "csv", encoding, notes)
 
 
 def _read_excel(path: Path, header_keys) -> RawTable:
@@ -121,12 +123,36 @@ def _read_excel(path: Path, header_keys) -> RawTable:
             if sum(c in keys for c in cells) >= 2:
                 header_pos = pos
                 break
-    names = [("" if pd.isna(c) else str(c)).strip() or f"Unnamed: {i}" for i, c in enumerate(grid.iloc[header_pos])]
-    frame = grid.iloc[header_pos + 1 :].copy()
-    frame.columns = names
+    header = _excel_header(path, grid, header_pos, keys)
+    frame = grid.iloc[header_pos + header.rows :].copy()
+    frame.columns = header.names
     frame.index = [int(i) + 1 for i in frame.index]  # spreadsheet row numbers
     frame = frame.astype(object).where(frame.notna(), None)
-    return RawTable(frame, path, "excel", None)
+    frame, notes = drop_summary_rows(frame)
+    return RawTable(frame, path, "excel", None, notes)
+
+
+def _excel_header(path: Path, grid: pd.DataFrame, header_pos: int, keys: set[str]):
+    """The header at ``header_pos``: one row, or a two-row header with merged group titles
+    (:func:`lmlib.headers.read_header`); an unreadable one is an InputError saying how to flatten it."""
+    from .headers import HeaderError, read_header
+
+    try:
+        return read_header(grid, header_pos, keys)
+    except HeaderError as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+
+def drop_summary_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple]:
+    """``frame`` without the totals rows at its bottom (:func:`lmlib.headers.summary_rows`),
+    and a note (row, text) for each."""
+    from .headers import summary_rows
+
+    rows = summary_rows(frame)
+    notes = tuple((row, f"a patient row (row {row} starts with "
+                        f"'{next(str(c).strip() for c in frame.loc[row] if c is not None and str(c).strip())}': "
+                        "a totals row, left out)") for row in rows)
+    return frame.drop(index=rows), notes
 
 
 def _read_spss(path: Path, header_keys) -> RawTable:
