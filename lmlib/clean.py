@@ -29,6 +29,7 @@ from .normalize import match_key, tidy_text
 from .parse import CellError, DeclaredMissing, is_empty, is_unknown, parse_bool, parse_date, parse_level, parse_number
 from .problems import ProblemLog
 from .read import RawTable
+from .suggest import header_hint, level_hint
 
 
 @dataclass
@@ -83,8 +84,9 @@ def clean_table(
                 log.add(None, entry["input"], None, "only the columns it is derived from (it is computed from "
                         "them; the values given here are not used)", "derived_column", severity="warning")
             else:
-                log.add(None, entry["input"], None, "a column the codebook knows (it is left out of the analysis)",
-                        "unknown_column", severity="warning")
+                hint = header_hint(entry["input"], codebook) if table == "cohort" else ""
+                log.add(None, entry["input"], None, "a column the codebook knows (it is left out of the analysis)"
+                        + hint, "unknown_column", severity="warning")
         else:
             by_target.setdefault(entry["target"], []).append(entry["input"])
     for target, columns in by_target.items():
@@ -187,7 +189,7 @@ def _drop_identifier_cells(cells: pd.Series, parsed: pd.Series, var: Variable, c
     for row, kinds in hits.items():
         noun = identifiers.NOUNS[kinds[0]]
         if var.type == "key":
-            log.add(row, column, None, f"a study number ({var.name} looks like {noun}: use a study number)",
+            log.add(row, column, None, f"a study number ({var.label()} looks like {noun}: use a study number)",
                     "identifier_in_key")
         else:
             log.add(row, column, None, f"text without direct identifiers (it looks like {noun}; the cell is "
@@ -305,10 +307,22 @@ def _parser(var: Variable, codebook: Codebook):
         return lambda cell: parse_bool(cell, trues, falses)
     if var.type == "categorical":
         synonyms = codebook.synonym_map(var)
-        levels = [f"{lv.name} ({lv.label['tr']})" if lv.label.get("tr", lv.name) != lv.name else lv.name
-                  for lv in var.levels]
-        return lambda cell: parse_level(cell, synonyms, levels)
+        levels = [_level_text(lv) for lv in var.levels]
+
+        def parse(cell):
+            try:
+                return parse_level(cell, synonyms, levels)
+            except CellError as err:  # say which levels it is closest to
+                raise CellError(f"{err}{level_hint(cell, var)}") from None
+        return parse
     return tidy_text  # key, text
+
+
+def _level_text(level) -> str:
+    """A level as messages name it: its English label, with the Turkish one when it differs."""
+    en = level.label.get("en", level.name)
+    tr = level.label.get("tr", en)
+    return f"{en} ({tr})" if tr != en else en
 
 
 def _multi_response(frame, var: Variable, codebook: Codebook, first: dict, log: ProblemLog,
@@ -454,5 +468,8 @@ def _check_nested(data: pd.DataFrame, variables, first, log: ProblemLog) -> None
             if pd.isna(level) or pd.isna(parent_level) or level not in allowed:
                 continue
             if parent_level not in allowed[level]:
-                log.add(row, column, level, f"a {var.label()} possible for {parent} '{parent_level}'"
-                        f" (allowed for: {', '.join(sorted(allowed[level]))})", "inconsistent_nesting")
+                parent_var = next(v for v in variables if v.name == parent)
+                allowed_for = ", ".join(sorted(parent_var.level_label(p) for p in allowed[level]))
+                log.add(row, column, var.level_label(level), f"a {var.label()} possible for "
+                        f"{parent_var.label()} '{parent_var.level_label(parent_level)}' (allowed for: {allowed_for}; "
+                        "a study file can add it with 'within:')", "inconsistent_nesting")

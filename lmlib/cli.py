@@ -70,6 +70,7 @@ def _add_clean(sub) -> None:
     p.add_argument("--out", metavar="PATH", default=None,
                    help="where to write the cleaned cohort (default: data/processed/cohort.parquet)")
     p.add_argument("--codebook", metavar="PATH", default=None, help="codebook (default: data/codebook.yaml)")
+    p.add_argument("--study", metavar="PATH", default=None, help="study file merged into the codebook")
     p.add_argument("--data-cut", metavar="YYYY-MM-DD", default=None, help="data cut-off; later dates are errors")
     p.add_argument("--lenient", action="store_true", help="keep going on errors and list them (exit 0)")
     p.add_argument("--problems", metavar="CSV", default=None, help="also write every problem to this CSV")
@@ -82,22 +83,24 @@ def _cmd_clean(args) -> int:
     from .cohort import load_cohort, write_processed
     from .problems import ValidationError
 
+    codebook = load_codebook(args.codebook or None, study=args.study)
     try:
-        cohort = load_cohort(args.file, args.codebook, strict=not args.lenient, data_cut=args.data_cut)
+        cohort = load_cohort(args.file, codebook, strict=not args.lenient, data_cut=args.data_cut)
     except ValidationError as exc:
         print(str(exc), file=sys.stderr)  # the full list, one problem a line
         if args.problems:
             from .problems import problems_frame
             write_text(args.problems, problems_frame(exc.problems).to_csv(index=False))
         return 1
-    target = write_processed(cohort, args.out, codebook=load_codebook(args.codebook or None))
+    target = write_processed(cohort, args.out, codebook=codebook)
     if args.problems:
         write_text(args.problems, cohort.problems.to_csv(index=False))
     warnings = len(cohort.problems) - len(cohort.errors)
     print(f"{cohort.name}: {cohort.n} patients, {len(cohort.errors)} error(s), {warnings} warning(s) -> {target}")
-    for problem in cohort.problems.itertuples(index=False):
-        print(f"  {problem.severity}: row {problem.row if problem.row == problem.row else '-'}, "
-              f"column {problem.column!r}: expected {problem.expected}", file=sys.stderr)
+    from .cohort import _as_problems
+
+    for problem in _as_problems(cohort.problems):  # rows may be missing (<NA>): a column's problem
+        print(f"  {problem.severity}: {problem.describe()}", file=sys.stderr)
     return 0
 
 

@@ -15,6 +15,11 @@ if TYPE_CHECKING:  # pandas is imported only when a problem table is built (fast
 
 PROBLEM_COLUMNS = ["severity", "file", "row", "column", "value", "expected", "rule"]
 MAX_LISTED = 25  # problems spelled out in one message; the rest are counted
+# Problems a study file can fix (your headers, spellings, levels): the message then says how.
+STUDY_FIXES = {"missing_column", "invalid_categorical", "invalid_boolean", "invalid_multi_response",
+               "inconsistent_nesting", "duplicate_column", "missing_option_column"}
+STUDY_HINT = ("Headers, spellings and levels of your own can be added in a study file: `make study DATA=...` "
+              "drafts one from your export, then `make report DATA=... STUDY=...` (README: 'Your own cohort').")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class ValidationError(InputError):
         lines += [f"  - {p.describe()}" for p in errors[:MAX_LISTED]]
         if len(errors) > MAX_LISTED:
             lines.append(f"  ... and {len(errors) - MAX_LISTED} more (run in lenient mode to list them all)")
+        if any(p.rule in STUDY_FIXES for p in errors):
+            lines.append(STUDY_HINT)
         super().__init__("\n".join(lines))
 
 

@@ -88,7 +88,7 @@ CASES = [
     ("cohort.xls", case_bytes(b"\xd0\xcf\x11\xe0"), ["cohort.xls: unsupported file type", "save it as .xlsx"], None),
     ("no_sex.csv", case_no_sex_column, ["no_sex.csv", "expected a column for 'Sex'"], None),
     ("unknown_level.csv", lambda p: edited(p, [(2, "Cinsiyet", "X")]),
-     ["expected one of female (Kadın), male (Erkek)", "[invalid_categorical]"], (4, "Cinsiyet", "X")),
+     ["expected one of Female (Kadın), Male (Erkek)", "[invalid_categorical]"], (4, "Cinsiyet", "X")),
     ("impossible_date.csv", lambda p: edited(p, [(0, "LM tanı tarihi", "31.02.2015")]),
      ["expected a real calendar date", "[invalid_date]"], (2, "LM tanı tarihi", "31.02.2015")),
     ("future_date.csv", lambda p: edited(p, [(5, "Ölüm / son kontrol tarihi", "01.06.2019")]),
