@@ -226,11 +226,15 @@ unexport $(REPORT_SETTINGS)
 
 REPORT := $(VENV_PYTHON) -m lmlib.report
 
-.PHONY: report
+.PHONY: report study
 
 ## report: build reports/<section>.html and reports/index.html from DATA (settings: make help)
 report: $(STAMP)
 	@$(REPORT) build --from-environment
+
+## study: draft a study file from DATA into STUDY (default data/raw/<DATA name>.study.yaml; your entries kept)
+study: $(STAMP)
+	@$(VENV_PYTHON) -m lmlib map --from-environment
 
 # ---- Benchmarks -----------------------------------------------------------------------------
 # Synthetic cohorts of BENCH_SIZES patients; results in bench/results/ (git-ignored).

@@ -470,6 +470,7 @@ def _check_nested(data: pd.DataFrame, variables, first, log: ProblemLog) -> None
             if parent_level not in allowed[level]:
                 parent_var = next(v for v in variables if v.name == parent)
                 allowed_for = ", ".join(sorted(parent_var.level_label(p) for p in allowed[level]))
+                line = f"- {{name: {var.name}, levels: [{{name: {level}, within: [{parent_level}]}}]}}"
                 log.add(row, column, var.level_label(level), f"a {var.label()} possible for "
                         f"{parent_var.label()} '{parent_var.level_label(parent_level)}' (allowed for: {allowed_for}; "
-                        "a study file can add it with 'within:')", "inconsistent_nesting")
+                        f"to allow it, add under 'variables:' in your study file: {line})", "inconsistent_nesting")

@@ -163,11 +163,14 @@ def _read_spss(path: Path, header_keys) -> RawTable:
     except Exception as exc:
         raise InputError(f"{path}: cannot be read as an SPSS .sav file ({type(exc).__name__}: {exc})") from None
     frame = spss_cells(frame, meta.variable_value_labels or {}, meta.missing_ranges or {})
-    # use variable labels as headers when the short names match nothing we know
+    # a variable label is the header when the short name is none we know (and the label is
+    # one no other column has): "Karnofsky performance status" says more than "kps"
     if header_keys and meta.column_labels:
+        labels = [label for label in meta.column_labels if label]
         renamed = {}
         for name, label in zip(meta.column_names, meta.column_labels):
-            if match_key(name) not in header_keys and label and match_key(label) in header_keys:
+            if match_key(name) not in header_keys and label and labels.count(label) == 1 \
+                    and label not in meta.column_names:
                 renamed[name] = label
         frame = frame.rename(columns=renamed)
     frame.index = pd.RangeIndex(1, 1 + len(frame))

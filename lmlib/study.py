@@ -68,6 +68,8 @@ def read_study(path: str | Path) -> tuple[dict, bytes]:
                          "list item starts with '- '") from None
     if document is None:
         document = {}
+    if isinstance(document, dict) and document.get("variables", []) is None:
+        document = {k: v for k, v in document.items() if k != "variables"}  # "variables:" with only comments
     if not isinstance(document, dict):
         raise StudyError(f"{path}: expected a mapping with 'variables:' (a list of entries), not "
                          f"{type(document).__name__}")

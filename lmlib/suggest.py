@@ -2,8 +2,11 @@
 study-file line that would map it (as OHDSI WhiteRabbit/Usagi suggest mappings for a person to
 confirm: nothing here is ever applied by itself).
 
-Similarity is RapidFuzz's ``WRatio`` (0–100) between matching keys (:func:`lmlib.normalize.match_key`:
-case, accents and punctuation folded), the best alias per variable kept. Used by the messages of
+Similarity (0–100) is computed between matching keys (:func:`lmlib.normalize.match_key`: case,
+accents and punctuation folded), the best alias per variable or spelling per level kept: RapidFuzz's
+``WRatio`` for headers (a header is often a part of a longer one: "Kontrast paterni"), the mean of
+``WRatio`` and the plain Levenshtein ``ratio`` for levels, so that "Chemotherapy + radiotherapy" is
+closer to chemoradiotherapy than to chemotherapy, which it merely contains. Used by the messages of
 :mod:`lmlib.clean` and by ``python -m lmlib map`` (:mod:`lmlib.mapping`).
 """
 from __future__ import annotations
@@ -16,7 +19,8 @@ from rapidfuzz import fuzz, process
 from .codebook import ROMAN, Codebook, Variable
 from .normalize import match_key
 
-CUTOFF = 70  # scores below this are not suggested
+CUTOFF = 75  # header scores below this are not suggested ("KPS" is not "KS 10")
+LEVEL_CUTOFF = 65  # level scores below this are not suggested ("Melanoma (skin)" is skin at 69)
 WITHIN = 10  # nor those more than this below the best
 LIMIT = 3
 
@@ -107,7 +111,13 @@ def closest_headers(header: str, codebook: Codebook, limit: int = LIMIT, cutoff:
             for _, score, i in best]
 
 
-def closest_levels(value, var: Variable, limit: int = LIMIT, cutoff: float = CUTOFF) -> list[Match]:
+def level_score(a: str, b: str, *, processor=None, score_cutoff=None) -> float:
+    """The mean of RapidFuzz's ``WRatio`` and ``ratio`` (see the module docstring)."""
+    score = (fuzz.WRatio(a, b) + fuzz.ratio(a, b)) / 2
+    return score if score_cutoff is None or score >= score_cutoff else 0.0
+
+
+def closest_levels(value, var: Variable, limit: int = LIMIT, cutoff: float = LEVEL_CUTOFF) -> list[Match]:
     """Up to ``limit`` levels (or options) of ``var`` whose name, labels or synonyms are
     closest to ``value``, one per level, best first."""
     spellings, levels = [], []
@@ -118,7 +128,7 @@ def closest_levels(value, var: Variable, limit: int = LIMIT, cutoff: float = CUT
     key = match_key(value)
     if not key or not spellings:
         return []
-    scored = process.extract(key, spellings, scorer=fuzz.WRatio, limit=max(limit * 8, 20), score_cutoff=cutoff)
+    scored = process.extract(key, spellings, scorer=level_score, limit=max(limit * 8, 20), score_cutoff=cutoff)
     best = _best(scored, lambda item: levels[item[2]].name)[:limit]
     return [Match(levels[i].label.get("tr", levels[i].name), levels[i].name, _both(levels[i].label, levels[i].name),
                   round(float(score))) for _, score, i in best]
