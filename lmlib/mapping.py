@@ -35,6 +35,7 @@ from .suggest import closest_headers, closest_levels, level_line, study_line, ta
 NEW_LEVELS_MAX = 12  # a column with more distinct texts than this is suggested as free text
 SURE = 85  # a known header this close: no variable of its own is suggested besides it
 LIKELY = 90  # a level this close is offered before a new level
+PLAIN_UNSAFE = {"yes", "no", "on", "off", "y", "n", "true", "false", "null"}  # quoted even as names
 
 
 @dataclass
@@ -209,7 +210,7 @@ def _unknown_values(frame: pd.DataFrame, result, cb: Codebook) -> list[list[str]
     used = dict(zip(result.columns["input"], result.columns["used_as"]))
     blocks = []
     invalid = problems[problems["rule"].isin(["invalid_categorical", "invalid_boolean", "invalid_multi_response"])]
-    nerves = invalid["column"].map(lambda c: str(used.get(c, "")).isdigit())
+    nerves = invalid["column"].map(lambda c: str(used.get(c, "")).isdigit()).astype(bool)
     if nerves.any():  # the nerve columns share their spellings: one block for all of them
         group = invalid[nerves]
         var = cb.nerve_variable
@@ -421,7 +422,8 @@ def _dump(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return json.dumps(value)
-    return yaml_text(value)
+    plain = re.fullmatch(r"[a-z][a-z0-9_]*", str(value)) and str(value) not in PLAIN_UNSAFE
+    return str(value) if plain else yaml_text(value)
 
 
 def draft(found: Scan, study: str | Path | None = None, command: str = "python -m lmlib map") -> str:
