@@ -255,6 +255,9 @@ def _header_targets(variables: list[Variable], nerves: dict) -> dict[str, tuple]
             for alias in (f"{var.name}_{opt['name']}", *opt.get("aliases", [])):
                 claim(alias, ("option", var.name, opt["name"]))
         if var.type == "nerve_set":
+            for n, aliases in var.spec.get("nerve_aliases", {}).items():  # a study file's own headers
+                for alias in aliases:
+                    claim(alias, ("nerve", int(n)))
             for n in nerves["numbers"]:
                 for prefix in var.spec.get("alias_prefixes", []):
                     for token in (str(n), ROMAN[n]):

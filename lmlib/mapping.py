@@ -58,10 +58,37 @@ def scan(path: str | Path, study: str | Path | None = None, codebook: str | Path
     raw = read_table(path, header_keys=cb.header_targets.keys())
     result = clean_table(raw, cb)
     found = Scan(Path(path), len(raw.frame), result.columns, result.problems, cb)
-    found.blocks += _unknown_columns(raw.frame, result, cb)
-    found.blocks += _unknown_values(raw.frame, result, cb)
-    found.blocks += _other_problems(result)
+    picks: dict[str, tuple] = {}
+    found.blocks += _unknown_columns(raw.frame, result, cb, picks)
+    # the values (and nesting) of the columns as if mapped as suggested: one round, not two
+    assumed = _assuming(cb, picks)
+    values_from = clean_table(raw, assumed) if assumed is not None else result
+    found.blocks += _unknown_values(raw.frame, values_from, assumed or cb, set(picks))
+    found.blocks += _other_problems(result, cb)
     return found
+
+
+def _assuming(cb: Codebook, picks: dict[str, tuple]) -> Codebook | None:
+    """The codebook with each picked column's suggested mapping added (as a study file would);
+    None when there is none, or when the mappings clash."""
+    from .study import StudyError, merge_study
+
+    nerve = cb.nerve_variable.name if cb.nerve_variable else "cranial_nerves"
+    entries = []
+    for header, target in picks.items():
+        if target[0] == "variable":
+            entries.append({"name": target[1], "aliases": [header]})
+        elif target[0] == "option":
+            entries.append({"name": target[1], "options": [{"name": target[2], "aliases": [header]}]})
+        else:
+            entries.append({"name": nerve, "nerve_aliases": {str(target[1]): [header]}})
+    if not entries:
+        return None
+    try:
+        return Codebook(merge_study(cb.spec, {"variables": entries}, Path("the suggestions")), cb.path,
+                        f"{cb.sha256}+suggestions")
+    except StudyError:
+        return None
 
 
 # ------------------------------------------------------------------------------ columns
@@ -98,6 +125,9 @@ def guess_variable(header: str, cells: pd.Series, codebook: Codebook, taken: set
         name += "_2"
     label = yaml_text(header)
     head = f"- {{name: {name}, section: table1, label: {{en: {label}, tr: {label}}}, aliases: [{yaml_text(header)}], "
+    trues, falses = _yes_no_keys(codebook)
+    if set(values) <= {"0", "1"} or all(match_key(v) in trues | falses for v in set(values)):
+        return head + "type: boolean}"  # 0/1 and yes/no columns are yes/no, not numbers
     numbers = []
     for value in values:
         try:
@@ -114,10 +144,7 @@ def guess_variable(header: str, cells: pd.Series, codebook: Codebook, taken: set
         return head.replace("section: table1", "section: none") + "type: date}"
     except CellError:
         pass
-    trues, falses = _yes_no_keys(codebook)
     distinct = list(dict.fromkeys(values))
-    if all(match_key(v) in trues | falses for v in distinct):
-        return head + "type: boolean}"
     if len(distinct) <= NEW_LEVELS_MAX:
         levels = ", ".join(f"{{name: {slug(v)}, label: {{en: {yaml_text(v)}, tr: {yaml_text(v)}}}, "
                            f"synonyms: [{yaml_text(v)}]}}" for v in sorted(distinct, key=match_key))
@@ -130,7 +157,9 @@ def _yes_no_keys(codebook: Codebook) -> tuple[set[str], set[str]]:
     return {match_key(s) for s in sets[True]}, {match_key(s) for s in sets[False]}
 
 
-def _unknown_columns(frame: pd.DataFrame, result, cb: Codebook) -> list[list[str]]:
+def _unknown_columns(frame: pd.DataFrame, result, cb: Codebook, picks: dict | None = None) -> list[list[str]]:
+    """A block per column that matched nothing; ``picks`` gets header -> the target the column
+    most likely is (a close header whose values fit, or a variable by its values)."""
     blocks = []
     taken = {v.name for v in cb.variables} | cb.derived_names
     for header, used in zip(result.columns["input"], result.columns["used_as"]):
@@ -145,18 +174,21 @@ def _unknown_columns(frame: pd.DataFrame, result, cb: Codebook) -> list[list[str
         lines = [f"# ---- Column {yaml_text(header)} matched no known header ({len(values)} filled cells"
                  + (f": {shown}" if shown else "") + ")."]
         matches = closest_headers(header, cb)
+        matches += [m for m in _by_values(frame[header], cb) if m.target not in {x.target for x in matches}]
         fits = [_fits(frame[header], m.target, cb) for m in matches]
         if matches:
-            lines.append("# Closest known headers: " + "; ".join(f"{m.label} {m.score:.0f}%" for m in matches) + ".")
+            lines.append("# Closest known variables: " + "; ".join(f"{m.label} {m.score:.0f}%" for m in matches) + ".")
             for m, fit in zip(matches, fits):
-                line = study_line(header, m.target)
+                line = study_line(header, m.target, cb.nerve_variable.name if cb.nerve_variable else "cranial_nerves")
                 if line:
                     doubt = "" if fit else " (but none of its values is a value of that: probably not)"
                     lines.append(f"# It is {m.label}{doubt}:")
                     lines.append(f"# {line}")
         sure = bool(matches) and matches[0].score >= SURE and fits[0]
-        if sure and matches[0].target[0] == "variable" and cb[matches[0].target[1]].type == "categorical":
-            lines += _values_of(frame, header, cb[matches[0].target[1]], result, cb)  # saves a round
+        by_value = next((m for m in matches if "(by its values" in m.label), None)
+        pick = matches[0] if sure else by_value
+        if pick is not None and picks is not None:
+            picks[header] = pick.target
         new = guess_variable(header, frame[header], cb, taken) if not sure else None
         if new:
             lines.append("# Or a variable of your own (check its type, section table1/table2/none and labels):")
@@ -165,6 +197,31 @@ def _unknown_columns(frame: pd.DataFrame, result, cb: Codebook) -> list[list[str
             lines.append("# Nothing close, and free text: it is left out unless you map it.")
         blocks.append(lines)
     return blocks
+
+
+def _by_values(cells: pd.Series, cb: Codebook) -> list:
+    """Categorical variables most of whose spellings the column's values are (a "Pathology"
+    column of Adeno, IDC, SCLC, NOS is the histology): a :class:`lmlib.suggest.Match` each,
+    its score the percentage of the column's distinct values that are spellings of it, when
+    that is at least half of them (and two values or more)."""
+    from .suggest import Match
+
+    values = [match_key(_code(c)) for c in cells if not is_empty(c) and not is_unknown(c)]
+    distinct = set(values)
+    found = []
+    key = next((v for v in cb.of_type("key") if v.required), None)
+    texts = [v for v in values if not v.replace(" ", "").isdigit()]
+    if key is not None and len(values) > 1 and len(distinct) == len(values) == len(texts) \
+            and len(values) >= 0.9 * len(cells):
+        found.append(Match(key.name, ("variable", key.name), f"{target_label(cb, ('variable', key.name))} (by its "
+                           "values: every one different)", 80))
+    for var in cb.of_type("categorical"):
+        synonyms = cb.synonym_map(var)
+        known = sum(d in synonyms for d in distinct)
+        if known >= 2 and known * 2 >= len(distinct):
+            found.append(Match(var.name, ("variable", var.name), f"{target_label(cb, ('variable', var.name))} "
+                               f"(by its values: {known} of {len(distinct)})", round(100 * known / len(distinct))))
+    return sorted(found, key=lambda m: -m.score)[:2]
 
 
 def _fits(cells: pd.Series, target: tuple, cb: Codebook) -> bool:
@@ -204,8 +261,9 @@ def _fits(cells: pd.Series, target: tuple, cb: Codebook) -> bool:
 
 # ------------------------------------------------------------------------------ values
 
-def _unknown_values(frame: pd.DataFrame, result, cb: Codebook) -> list[list[str]]:
-    """Suggestions for the values that matched no level, by column and value."""
+def _unknown_values(frame: pd.DataFrame, result, cb: Codebook, assumed=frozenset()) -> list[list[str]]:
+    """Suggestions for the values that matched no level, by column and value (``assumed``:
+    columns read as their suggested mapping, said so in their block's title)."""
     problems = result.problems
     used = dict(zip(result.columns["input"], result.columns["used_as"]))
     blocks = []
@@ -229,10 +287,14 @@ def _unknown_values(frame: pd.DataFrame, result, cb: Codebook) -> list[list[str]
             counts = pd.Series(parts, dtype=object).value_counts()
         else:
             counts = group["value"].map(_code).value_counts()
-        lines = [f"# ---- Column {yaml_text(column)} ({target_label(cb, _target(target))}): "
+        mapped = " if you map it as suggested above" if column in assumed else ""
+        lines = [f"# ---- Column {yaml_text(column)} ({target_label(cb, _target(target))}{mapped}): "
                  f"{len(counts)} value(s) match no spelling.", _known_levels(var)]
-        for value, n in counts.items():
-            lines += _value_lines(value, int(n), var, rule, frame, column, result, cb)
+        if var.type == "categorical" and all(re.fullmatch(r"-?\d+", str(v)) for v in counts.index):
+            lines += _code_table(var, counts)  # numeric codes without value labels: say which is which
+        else:
+            for value, n in counts.items():
+                lines += _value_lines(value, int(n), var, rule, frame, column, result, cb)
         blocks.append(lines)
     for column, used_as in used.items():  # a known level under a parent value that is itself new
         var = next((v for v in cb.variables if v.name == str(used_as) and v.spec.get("nested_in")), None)
@@ -255,6 +317,17 @@ def _unknown_values(frame: pd.DataFrame, result, cb: Codebook) -> list[list[str]
             lines.append(f"# - {{name: {var.name}, levels: [{{name: {level.name}, within: [{', '.join(parents)}]}}]}}")
         blocks.append(lines)
     return blocks
+
+
+def _code_table(var, counts: pd.Series) -> list[str]:
+    """For numeric codes with no value labels: one line with every level and a "?" for its code,
+    to fill in from the export's data dictionary (a code for a level of your own is a new level)."""
+    codes = ", ".join(f"{v} ({n} rows)" for v, n in counts.items())
+    levels = ", ".join(f"{{name: {lv.name}, synonyms: [\"?\"]}}" for lv in var.levels)
+    return [f"#   Numeric codes {codes}: put each code in place of a \"?\" (from your data dictionary), delete the",
+            "#   levels without one, and add a level of your own for a code none of them is, e.g. "
+            f"{{name: colon, label: {{en: Colon, tr: Kolon}}, synonyms: [\"5\"]}}:",
+            f"# - {{name: {var.name}, levels: [{levels}]}}"]
 
 
 def _known_levels(var) -> str:
@@ -285,20 +358,6 @@ def _target(used: str) -> tuple:
     if parts[0].isdigit():
         return ("nerve", int(parts[0]))
     return ("option", *parts) if len(parts) == 2 else ("variable", parts[0])
-
-
-def _values_of(frame: pd.DataFrame, column: str, var, result, cb: Codebook) -> list[str]:
-    """The value lines of an unmatched column's cells, read as ``var`` (the column's closest
-    header): its values no level knows, so that one round maps the column and its values."""
-    synonyms = cb.synonym_map(var)
-    cells = frame[column]
-    unknown = [c for c in cells if not is_empty(c) and not is_unknown(c) and match_key(_code(c)) not in synonyms]
-    counts = pd.Series([_code(c) for c in unknown], dtype=object).value_counts()
-    lines = [f"#   If so, {len(counts)} of its value(s) match no level of it yet.", _known_levels(var)] if len(counts) else []
-    for value, n in counts.items():
-        rows = [r for r, c in cells.items() if not is_empty(c) and _code(c) == value]
-        lines += _value_lines(value, int(n), var, "invalid_categorical", frame, column, result, cb, rows)
-    return lines + _nesting_of(frame, column, var, result, cb, synonyms)
 
 
 def _nesting_of(frame, column, var, result, cb: Codebook, synonyms: dict, new_parents_only: bool = False) -> list[str]:
@@ -386,11 +445,16 @@ def _within(var, value, frame, column, result, cb: Codebook, rows=None) -> list[
     return sorted(set(names))
 
 
-def _other_problems(result) -> list[list[str]]:
+def _other_problems(result, cb: Codebook) -> list[list[str]]:
     problems = result.problems
+    used = {str(u) for u in result.columns["used_as"]}
     lines = []
-    for rule, text in (("missing_column", "Required, not found"), ("missing_option_column", "Not in this file"),
-                       ("duplicate_column", "Two columns for one variable")):
+    missing = [v for v in cb.variables if v.required and not v.identifier and v.name not in used
+               and v.spec.get("derive") is None and not all(s in used for s in v.spec.get("derivable_from", ["-"]))]
+    for var in missing:
+        lines.append(f"# Required, not found: {var.label()} (name: {var.name}); if your file has it under another "
+                     f"header: - {{name: {var.name}, aliases: [\"<your header>\"]}}")
+    for rule, text in (("duplicate_column", "Two columns for one variable"),):
         for expected in problems.loc[problems["rule"] == rule, "expected"]:
             lines.append(f"# {text}: {expected}")
     bad = problems[problems["rule"].isin(["invalid_continuous", "invalid_integer", "invalid_date", "out_of_range"])]
@@ -445,10 +509,16 @@ def draft(found: Scan, study: str | Path | None = None, command: str = "python -
             lines.append(f"#   {yaml_text(header)} -> {_describe(cb, used)}: a direct identifier, dropped when read")
         elif used != UNUSED_COLUMN:
             lines.append(f"#   {yaml_text(header)} -> {_describe(cb, used)}")
-    absent = [v.label() for v in cb.variables if v.name in set(_absent(found)) and v.spec.get("section") in
-              ("table1", "table2")]
-    if absent:
-        lines.append("# Not in this file (left out of the tables, with a footnote): " + "; ".join(absent))
+    absent = set(_absent(found))
+    missing = [f"{v.label()} ({v.name}" + (f"; options {', '.join(o.name for o in v.options)})" if v.options else ")")
+               for v in cb.variables if v.name in absent and v.spec.get("section") in ("table1", "table2")]
+    options = [f"{o.label.get('en', o.name)} ({v.name}, option {o.name})" for v in cb.variables
+               for o in v.options if v.option_column(o.name) in absent and v.name not in absent]
+    if missing or options:
+        lines.append("# Not in this file (left out of the tables, with a footnote), with the names a study-file line "
+                     "uses: " + "; ".join(missing + options))
+        lines.append("#   If your file has one under another header: - {name: <name>, aliases: [\"<your header>\"]}, "
+                     "or for an option: - {name: <variable>, options: [{name: <option>, aliases: [\"<your header>\"]}]}")
     lines += ["", "study_file: 1"]
     missing = document.get("missing_values")
     lines.append(f"missing_values: {_dump(missing)}" if missing else

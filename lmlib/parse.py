@@ -20,7 +20,7 @@ from .normalize import match_key
 # itself wins (primary site "unknown" is the level "unknown primary"; "-" is a "no" of a yes/no
 # column); a dash that is no spelling of the variable is unknown too.
 UNKNOWN_KEYS = frozenset({
-    "na", "n a", "nan", "nat", "null", "none recorded", "missing", "unknown", "unk", "not known", "nk",
+    "na", "n a", "nan", "nat", "null", "none recorded", "missing", "unknown", "unk", "not known", "nk", "n k",
     "not available", "not recorded", "not assessed", "eksik", "bilinmiyor", "bilinmeyen", "belirsiz",
     "bilgi yok", "kayit yok", "?", "??", ".", "..", "...", "-", "--", "---",
 })

@@ -9,7 +9,9 @@ list whose entries are matched to the built-in variables **by name**.
   new ``levels`` (with a ``label``; a histology with ``within:`` its primary sites), new
   ``options`` of a multi-response item, extra yes/no spellings (``synonyms: {true: [...],
   false: [...]}``), ``missing_values`` (codes meaning "unknown", such as ``"9"``), ``required``,
-  ``label``, ``ordered``. The same variable may appear in several entries (merged in order).
+  ``label``, ``ordered``; for the cranial nerves, headers of your own per nerve
+  (``- {name: cranial_nerves, nerve_aliases: {7: ["CN7 side"]}}``). The same variable may appear
+  in several entries (merged in order).
 * An entry with a ``type`` is a new variable (``continuous``, ``integer``, ``categorical``,
   ``boolean``, ``multi_response``, ``date``, ``text``) with a ``label`` and a ``section``
   (``table1``, ``table2`` or ``none``): it becomes rows of that table, after the paper's.
@@ -32,7 +34,7 @@ from .problems import InputError
 from .yamlload import load_yaml
 
 EXTENDABLE = {"aliases", "levels", "options", "synonyms", "missing_values", "required", "label", "ordered",
-              "delimiters", "none_synonyms", "unit", "range"}
+              "delimiters", "none_synonyms", "unit", "range", "nerve_aliases"}
 NEW_ONLY = {"type", "section", "nested_in"}
 BY_TYPE = {  # keys a new variable of each type may have besides name, type, section, label, aliases, required
     "continuous": {"range", "unit", "missing_values"},
@@ -83,7 +85,8 @@ def _as_text(node, key=None):
     """Whole numbers in lists of spellings become text ("9"), as a person means them; the
     keys ``true``/``false`` of yes/no spellings become text keys for the schema."""
     if isinstance(node, dict):
-        named = {("true" if k is True else "false" if k is False else k): v for k, v in node.items()}
+        named = {("true" if k is True else "false" if k is False else str(k) if isinstance(k, int) else k): v
+                 for k, v in node.items()}
         return {k: _as_text(v, k) for k, v in named.items()}
     if isinstance(node, list):
         if key in SPELLING_LISTS:
@@ -123,7 +126,7 @@ def merge_study(spec: dict, document: dict, path: Path) -> dict:
         if entry["name"] in variables:  # built in, or new in an earlier entry: extend it
             problems += _extend(variables[entry["name"]], entry, where, spec)
         else:
-            found = _new_variable(entry, where, taken)
+            found = _new_variable(entry, where, taken, spec)
             problems += found
             if not found:
                 variable = _new_spec(entry)
@@ -162,10 +165,29 @@ def _taken_names(spec: dict) -> set[str]:
     return names
 
 
-def _new_variable(entry: dict, where: str, taken: set[str]) -> list[str]:
+def _closest_variables(name: str, spec: dict) -> str:
+    """" (did you mean histology, Histological type?)" for a name close to a built-in
+    variable's name or label; "" when none is."""
+    from rapidfuzz import fuzz, process
+
+    from .normalize import match_key
+
+    choices = {}
+    for var in spec["variables"]:
+        if var.get("identifier"):
+            continue
+        for text in (var["name"], *var.get("label", {}).values()):
+            choices.setdefault(match_key(text), var)
+    found = process.extract(match_key(name), list(choices), scorer=fuzz.WRatio, limit=6, score_cutoff=80)
+    shown = list(dict.fromkeys(f"{choices[k]['name']} ({choices[k].get('label', {}).get('en', '')})" for k, _, _ in found))
+    return f" (did you mean {' or '.join(shown[:3])}?)" if shown else ""
+
+
+def _new_variable(entry: dict, where: str, taken: set[str], spec: dict) -> list[str]:
     problems = []
     if "type" not in entry:
-        return [f"{where}: '{entry['name']}' is not a built-in variable; a new variable needs 'type' (one of "
+        return [f"{where}: '{entry['name']}' is not a built-in variable{_closest_variables(entry['name'], spec)}; "
+                "to extend a built-in variable write its name; a new variable needs 'type' (one of "
                 "continuous, integer, categorical, boolean, multi_response, date, text), 'label' and 'section'"]
     if entry["name"] in taken:
         return [f"{where}, key 'name': '{entry['name']}' is a name the codebook already uses (a derived "
@@ -230,6 +252,14 @@ def _extend(variable: dict, entry: dict, where: str, spec: dict) -> list[str]:
     for key in ("aliases", "missing_values", "delimiters", "none_synonyms"):
         if key in entry:
             variable[key] = [*variable.get(key, []), *entry[key]]
+    if "nerve_aliases" in entry:
+        if variable["type"] != "nerve_set":
+            problems.append(f"{where}, key 'nerve_aliases': only for the cranial nerves (name: cranial_nerves)")
+        else:
+            merged = {str(k): list(v) for k, v in variable.get("nerve_aliases", {}).items()}
+            for number, aliases in entry["nerve_aliases"].items():
+                merged[number] = [*merged.get(number, []), *aliases]
+            variable["nerve_aliases"] = merged
     if "synonyms" in entry:
         if variable["type"] not in ("boolean", "multi_response"):
             problems.append(f"{where}, key 'synonyms': yes/no spellings are for a yes/no or multi-response variable; "

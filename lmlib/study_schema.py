@@ -45,6 +45,8 @@ VARIABLE_KEYS = {
     "delimiters": TEXTS,
     "none_synonyms": TEXTS,
     "nested_in": NAME,
+    "nerve_aliases": {"type": "object", "propertyNames": {"pattern": "^([1-9]|1[0-2])$"},
+                      "additionalProperties": TEXTS},
 }
 VARIABLE = {"type": "object", "properties": VARIABLE_KEYS, "required": ["name"], "additionalProperties": False}
 GROUP = {

@@ -99,13 +99,20 @@ def _best(scored: list, key) -> list:
     return out
 
 
+def header_score(a: str, b: str, *, processor=None, score_cutoff=None) -> float:
+    """``WRatio``, but the plain ``ratio`` against a header of three characters or fewer ("id",
+    "no", "ks"), which a partial match would find inside almost any header ("CN3 side")."""
+    score = fuzz.ratio(a, b) if min(len(a), len(b)) <= 3 else fuzz.WRatio(a, b)
+    return score if score_cutoff is None or score >= score_cutoff else 0.0
+
+
 def closest_headers(header: str, codebook: Codebook, limit: int = LIMIT, cutoff: float = CUTOFF) -> list[Match]:
     """Up to ``limit`` known headers closest to ``header``, one per target, best first."""
     keys, values = _alias_index(codebook)
     key = match_key(header)
     if not key:
         return []
-    scored = process.extract(key, keys, scorer=fuzz.WRatio, limit=max(limit * 8, 20), score_cutoff=cutoff)
+    scored = process.extract(key, keys, scorer=header_score, limit=max(limit * 8, 20), score_cutoff=cutoff)
     best = _best(scored, lambda item: values[item[2]][1])[:limit]
     return [Match(values[i][0], values[i][1], target_label(codebook, values[i][1]), round(float(score)))
             for _, score, i in best]
@@ -141,14 +148,14 @@ def yaml_text(value) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def study_line(header: str, target: tuple) -> str | None:
+def study_line(header: str, target: tuple, nerves: str = "cranial_nerves") -> str:
     """The study-file entry that maps the column ``header`` to ``target`` (one line of YAML under
-    ``variables:``); None for a cranial nerve (their headers are recognised by number)."""
+    ``variables:``); ``nerves``: the name of the codebook's nerve variable."""
     if target[0] == "variable":
         return f"- {{name: {target[1]}, aliases: [{yaml_text(header)}]}}"
     if target[0] == "option":
         return f"- {{name: {target[1]}, options: [{{name: {target[2]}, aliases: [{yaml_text(header)}]}}]}}"
-    return None
+    return f"- {{name: {nerves}, nerve_aliases: {{{target[1]}: [{yaml_text(header)}]}}}}"
 
 
 def level_line(var: Variable, level: str, value) -> str:
@@ -164,7 +171,8 @@ def header_hint(header: str, codebook: Codebook) -> str:
     if not matches:
         return ""
     shown = " or ".join(f"{m.label} ({m.score:.0f}%)" for m in matches)
-    line = study_line(header, matches[0].target)
+    nerve = codebook.nerve_variable
+    line = study_line(header, matches[0].target, nerve.name if nerve else "cranial_nerves")
     add = f"; to map it, add under 'variables:' in your study file: {line}" if line else ""
     return f"; did you mean {shown}?{add}"
 

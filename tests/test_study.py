@@ -259,3 +259,31 @@ def test_the_data_stamp_records_the_study_file_and_its_digest(tmp_path):
     assert f"study={path}\n" in before
     path.write_text("cranial_nerves:\n  rule: all\n", encoding="utf-8")
     assert stamp_text(str(config.SYNTHETIC_COHORT), None, None, {}, str(path)) != before
+
+
+def test_a_study_file_names_a_nerve_column_of_its_own(tmp_path):
+    frame = synthetic().rename(columns={"KS 7": "CN7 side"})
+    path = write(frame, tmp_path / "x.csv")
+    plain = load_cohort(path, strict=False)
+    assert "unknown_column" in set(plain.problems["rule"])
+    cb = load_codebook(study=study(tmp_path, 'variables:\n  - {name: cranial_nerves, nerve_aliases: {7: ["CN7 side"]}}\n'))
+    cohort = load_cohort(path, cb)
+    assert int(cohort.data["cn_7"].astype(object).ne("none").sum()) == int(frame["CN7 side"].ne("").sum())
+
+
+def test_an_unknown_variable_name_gets_the_closest_built_in_names(tmp_path):
+    with pytest.raises(StudyError) as caught:
+        load_codebook(study=study(tmp_path, 'variables:\n  - {name: histological_type, aliases: ["Pathology"]}\n'))
+    assert "did you mean histology (Histological type)?" in str(caught.value)
+
+
+def test_the_readmes_example_study_file_is_valid_and_does_what_it_says(tmp_path):
+    import re
+
+    readme = (config.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The study file"):]
+    example = re.search(r"```yaml\n(.*?)```", section, flags=re.S).group(1)
+    cb = load_codebook(study=study(tmp_path, example))
+    assert "colon" in cb["primary_site"].level_names and cb["kps"].spec["section"] == "table1"
+    assert "colon" in dict((lv.name, lv.within) for lv in cb["histology"].levels)["adenocarcinoma"]
+    assert cb.cranial_nerves["rule"] == "any" and cb.header_targets["cn 7 side"] == ("nerve", 7)
