@@ -144,3 +144,27 @@ def parse_bool(value: object, trues: set[str], falses: set[str]) -> bool:
     if key in falses:
         return False
     raise CellError("yes or no (Evet/Hayır, Var/Yok, Yes/No, 1/0)")
+
+
+EMPTY, UNKNOWN, VALUE, INVALID = "empty", "unknown", "value", "invalid"
+
+
+def classify(cell, parser, unknown_keys: frozenset[str] = frozenset(), *,
+             spellings_first: bool = True) -> tuple[str, object]:
+    """What one cell holds: ``(EMPTY, None)`` for a truly empty cell, ``(UNKNOWN, None)`` for
+    "not known" (an SPSS user-missing code, a study file's missing value, or a spelling such as
+    ``Bilinmiyor``/``?``/``NA`` that is no spelling of the variable itself), ``(VALUE, value)``,
+    or ``(INVALID, what was expected)``. ``spellings_first=False`` (free text, ids): every
+    unknown spelling is unknown, as nothing else would reject it."""
+    if is_empty(cell):
+        return EMPTY, None
+    declared = isinstance(cell, DeclaredMissing) or (unknown_keys and is_unknown(cell, unknown_keys)
+                                                     and not is_unknown(cell))
+    if declared or (not spellings_first and is_unknown(cell)):
+        return UNKNOWN, None  # declared by the file or the study: before the variable's spellings
+    try:
+        return VALUE, parser(cell)
+    except CellError as err:
+        if is_unknown(cell):
+            return UNKNOWN, None
+        return INVALID, str(err)
