@@ -181,4 +181,5 @@ def test_a_decimal_comma_reaches_the_tables_and_sentences_of_a_section(tmp_path)
     assert result.returncode == 0, result.stderr
     page = html.read_text(encoding="utf-8")
     assert "30 gün (SH 9,5; %95 GA 11,3–48,7" in page and "%49,8 (30,7–66,3)" in page
+    assert "9,543 günlük standart hatasıyla sınırlar 11,296 ve 48,704" in page  # the synthetic cohort's note
     assert "11.3–48.7" not in page

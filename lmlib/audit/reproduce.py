@@ -18,6 +18,7 @@ import math
 
 import pandas as pd
 
+from ..present.audit import SIDE_BY_SIDE_COLUMNS, side_by_side  # noqa: F401 - a user's series beside the paper's
 from ..present.numbers import fmt_number, round_half_away, truncate_decimal
 from .consistency import check_published, printed_decimals, say
 
@@ -163,3 +164,4 @@ def reproduction_audit(data: pd.DataFrame, codebook=None, published: dict | None
                        ignore_index=True)
     survival = survival_summary(data, "survival_days", "death")
     return compare_with_published(tables, survival, published)
+
