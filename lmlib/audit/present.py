@@ -16,6 +16,7 @@ def styler(frame, columns: list[str], caption: str = ""):
 def side_by_side_styler(frame, lang: str = "en"):
     """A user's series beside the published one (:func:`lmlib.audit.reproduce.side_by_side`)
     as a display table (:func:`lmlib.present.audit.side_by_side_table`)."""
+    from ..codebook import load_codebook
     from ..present import Style
 
-    return side_by_side_table(frame, Style(lang))
+    return side_by_side_table(frame, Style(lang), load_codebook())

@@ -53,9 +53,10 @@ def _row(section, item, level, statistic, published, computed, pub_value, comp_v
 
 def _count_rows(entry: dict, computed: dict | None) -> list[dict]:
     item, level, section = entry["item"], str(entry.get("level", "")), entry.get("section", "")
-    if computed is None:
+    if computed is None or pd.isna(computed.get("n")):  # no such row, or an option the file does not record
+        reason = "audit.no_row" if computed is None else "audit.not_recorded"
         return [_row(section, item, level, "n", entry["display"], "—", entry["n"], math.nan, "mismatch",
-                     [say("audit.no_row")])]
+                     [say(reason)])]
     rows = []
     n = computed["n"]
     status = "exact" if n == entry["n"] else "mismatch"

@@ -263,6 +263,8 @@ def side_by_side(audit: pd.DataFrame, codebook=None, lang: str = "en") -> pd.Dat
     published = pd.to_numeric(out["published_value"], errors="coerce")
     computed = pd.to_numeric(out["computed_value"], errors="coerce")
     out["published_value"], out["computed_value"] = published, computed
+    counts = (out["statistic"] == "n") & published.notna()  # a count as a count (not the paper's "1 (3.1%)")
+    out.loc[counts, "published"] = [str(int(v)) for v in published[counts]]
     out["difference"] = computed - published
     return out[SIDE_BY_SIDE_COLUMNS + [c for c in SHOWN_WITH if c in out]].reset_index(drop=True)
 
@@ -289,14 +291,17 @@ def difference_text(difference, statistic: str, style: Style) -> str:
 
 def side_by_side_table(frame: pd.DataFrame, style: Style | None = None, codebook=None,
                        number="S2") -> DisplayTable:
-    """A user's series beside the published one (:func:`lmlib.audit.reproduce.side_by_side`):
-    row, statistic, published, yours and the difference, without a verdict (Table S2)."""
+    """A user's series beside the published one (:func:`side_by_side`): the row ("Sex: Female"),
+    statistic, published, yours and the difference, without a verdict (Table S2; five columns,
+    so that it fits a portrait page in Word)."""
     style = style or Style()
     t = style.text
     shown = csv_frame(frame, style)
-    table = _table("audit", number, "audit.title.side_by_side", style,
-                   [("label", "row"), ("statistic", "statistic"), ("published", "published", "right"),
-                    ("computed", "yours", "right"), ("difference", "difference", "right")])
+    table = DisplayTable("audit", number=number, title=t("audit.title.side_by_side"), lang=style.lang)
+    table.add_column("label", t("table.characteristic"), align="left")
+    table.add_column("statistic", t("audit.h.statistic"), align="left")
+    for key, head in (("published", "published"), ("computed", "yours"), ("difference", "difference")):
+        table.add_column(key, t(f"audit.h.{head}"))
     for r in shown.to_dict("records"):
         label = row_label(r["item"], r["level"], codebook, style.lang) if codebook is not None else r["label"]
         table.add_row({"label": label, "statistic": t(f"audit.stat.{r['statistic']}"), "published": r["published"],
