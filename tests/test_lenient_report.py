@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from lmlib import config
+from lmlib.present import text
 from test_kill_report import copy_project, run_make
 
 BAD_SEX = "QQQ-7"  # a value that must reach the problems CSV and never a report
@@ -53,5 +54,5 @@ def test_lenient_build_reports_with_the_invalid_cells_missing_and_an_appendix(re
     assert (sex.loc["missing", "n"], sex.loc["female", "denominator"]) == ("1", "31")
     html = (repo / "reports" / "01_descriptive.html").read_text(encoding="utf-8")
     assert "Appendix: problems found in the input file" in html and "LENIENT=1: 2 invalid cell(s)" in html
-    assert "invalid_categorical" in html and "Cinsiyet" in html
+    assert text("problem.rule.invalid_categorical", "en") in html and "Cinsiyet" in html  # the rule in words
     assert BAD_SEX not in html and "Kan grubu" not in html  # no cell value, no unknown header

@@ -259,7 +259,7 @@ def test_a_users_cohort_shows_its_rows_notes_appendix_and_side_by_side_in_the_re
                "footnote": "Not recorded in this file: the export has no column for this option",
                "not_in_file": "Not in this file: MRI field strength.", "group": "CN 4–6 (all of 4, 5, 6 involved)",
                "appendix": "Appendix: problems found in the input file", "lenient": "built with LENIENT=1: 1 invalid",
-               "rule": "none of the variable's levels or their spellings", "beside": "Table S2. Your series beside",
+               "rule": "none of the levels of the variable or their spellings", "beside": "Table S2. Your series beside",
                "synthetic": "synthetic", "colophon": "synthetic data no", "verdict": "DIFFERS (unexplained)"},
         "tr": {"variable": "Karnofsky performans skoru", "level": "Berrak hücreli renal hücreli karsinom",
                "not_recorded": ("Fokal nörolojik defisit", "bu dosyada kayıtlı değil"),

@@ -203,5 +203,10 @@ def _index_parts(notebooks, data, codebook, data_cut, settings):
 def _index_page(entries, provenance, lang, output_dir) -> str:
     from .index import index_html, section_downloads
 
-    downloads = {href: section_downloads(Path(output_dir) / href, output_dir) for _, href in entries}
+    downloads, listed = {}, set()
+    for _, href in entries:  # a file several sections link (the problems appendix) is listed once, first
+        items = [(title, files) for title, files in section_downloads(Path(output_dir) / href, output_dir)
+                 if not {link for _, link, _ in files} <= listed]
+        listed.update(link for _, files in items for _, link, _ in files)
+        downloads[href] = items
     return index_html(entries, provenance, lang, downloads)
