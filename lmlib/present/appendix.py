@@ -39,11 +39,13 @@ def counts_table(counts: pd.DataFrame, style: Style, number="A1") -> DisplayTabl
     return table
 
 
-def first_table(first: pd.DataFrame, style: Style, number="A2") -> DisplayTable:
-    """The first problems one by one (:func:`lmlib.appendix.first_problems`)."""
+def first_table(first: pd.DataFrame, style: Style, number="A2", total: int | None = None) -> DisplayTable:
+    """The first problems one by one (:func:`lmlib.appendix.first_problems`); ``total``: how many
+    problems there are (the title says "every problem" when all are listed)."""
     t = style.text
-    table = DisplayTable("appendix_first_problems", number=number,
-                         title=t("appendix.title.first", k=style.count(len(first))), lang=style.lang)
+    title = t("appendix.title.every") if total is not None and total <= len(first) \
+        else t("appendix.title.first", k=style.count(len(first)))
+    table = DisplayTable("appendix_first_problems", number=number, title=title, lang=style.lang)
     table.add_column("row", t("appendix.h.row"))
     table.add_column("column", t("appendix.h.column"), align="left")
     table.add_column("rule", t("appendix.h.rule"), align="left")
@@ -87,7 +89,7 @@ def show_appendix(cohort, style: Style, folder: str | Path | None = None, downlo
     page.paragraph(lead(problems, style, k))
     counts = appendix.problem_counts(problems, cohort.columns)
     first = appendix.first_problems(problems, cohort.columns, k)
-    for frame, table in ((counts, counts_table(counts, style)), (first, first_table(first, style))):
+    for frame, table in ((counts, counts_table(counts, style)), (first, first_table(first, style, total=len(problems)))):
         if folder is None:
             page.show_table(table)
         else:
