@@ -202,6 +202,19 @@ SUPPRESS_BELOW ?= 0
 # cohort brings its own).
 #= SCREENING: screening log of every referred patient, for the flow diagram
 SCREENING ?=
+# Study file (lmlib.study): your own column headers, spellings, new levels (a colon primary, a
+# squamous histology) and new variables (KPS, CSF cytology), in the codebook's format, on top of
+# the built-in codebook. `make study DATA=...` drafts one from your export.
+#= STUDY: study file with your headers, spellings, levels and variables (make study drafts one)
+STUDY ?=
+# LENIENT=1: invalid cells become missing instead of stopping the build; every problem is listed
+# in an appendix of each report (and written to PROBLEMS when given).
+#= LENIENT: 1 to build with invalid cells as missing, listed in each report's appendix
+LENIENT ?=
+# CSV file to write every problem of the input to (file, row, column, value, expected, rule;
+# values that look like direct identifiers masked).
+#= PROBLEMS: CSV file to write every problem of the input to
+PROBLEMS ?=
 # The sections to build, by notebook name (e.g. SECTIONS=01_descriptive); empty: every
 # notebooks/0*_*.ipynb.
 #= SECTIONS: sections to build, e.g. 03_survival (empty: all)
@@ -210,7 +223,7 @@ SECTIONS ?=
 #= REPORT_JOBS: sections run at once (empty: one per CPU)
 REPORT_JOBS ?=
 
-REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS DECIMAL_MARK SUPPRESS_BELOW SCREENING SECTIONS REPORT_JOBS
+REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS DECIMAL_MARK SUPPRESS_BELOW SCREENING STUDY LENIENT PROBLEMS SECTIONS REPORT_JOBS
 $(foreach s,$(REPORT_SETTINGS),$(eval LM_$(s) := $$(value $(s))))
 export $(addprefix LM_,$(REPORT_SETTINGS))
 # Never exported as they are: Make would expand their text for the environment.
@@ -218,11 +231,15 @@ unexport $(REPORT_SETTINGS)
 
 REPORT := $(VENV_PYTHON) -m lmlib.report
 
-.PHONY: report
+.PHONY: report study
 
 ## report: build reports/<section>.html and reports/index.html from DATA (settings: make help)
 report: $(STAMP)
 	@$(REPORT) build --from-environment
+
+## study: draft a study file from DATA into STUDY (default data/raw/<DATA name>.study.yaml; your entries kept)
+study: $(STAMP)
+	@$(VENV_PYTHON) -m lmlib map --from-environment
 
 # ---- Benchmarks -----------------------------------------------------------------------------
 # Synthetic cohorts of BENCH_SIZES patients; results in bench/results/ (git-ignored).

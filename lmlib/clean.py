@@ -17,18 +17,19 @@ Conventions for blank cells (documented for users in the README):
 from __future__ import annotations
 
 from dataclasses import dataclass
-import re
 
 import numpy as np
 import pandas as pd
 
 from . import identifiers
-from .codebook import Codebook, Variable
+from .codebook import Codebook, Variable, describe_target
 from .derive import derive_cohort
 from .normalize import match_key, tidy_text
-from .parse import CellError, is_blank, parse_bool, parse_date, parse_level, parse_number
+from .multi_response import multi_response
+from .parse import EMPTY, INVALID, UNKNOWN, CellError, classify, is_empty, parse_bool, parse_date, parse_level, parse_number
 from .problems import ProblemLog
 from .read import RawTable
+from .suggest import header_hint, level_hint
 
 
 @dataclass
@@ -67,6 +68,8 @@ def clean_table(
     variables = codebook.variables if table == "cohort" else codebook.screening
     targets = codebook.header_targets if table == "cohort" else codebook.screening_header_targets
     log = ProblemLog(raw.name)
+    for row, note in getattr(raw, "notes", ()):
+        log.add(row, None, None, note, "totals_row", severity="warning")
     frame = raw.frame
     colmap = map_columns(frame.columns, targets)
     by_target: dict[tuple, list[str]] = {}
@@ -81,13 +84,16 @@ def clean_table(
                 log.add(None, entry["input"], None, "only the columns it is derived from (it is computed from "
                         "them; the values given here are not used)", "derived_column", severity="warning")
             else:
-                log.add(None, entry["input"], None, "a column the codebook knows (it is left out of the analysis)",
-                        "unknown_column", severity="warning")
+                hint = header_hint(entry["input"], codebook) if table == "cohort" else ""
+                log.add(None, entry["input"], None, "a column the codebook knows (it is left out of the analysis)"
+                        + hint, "unknown_column", severity="warning")
         else:
             by_target.setdefault(entry["target"], []).append(entry["input"])
     for target, columns in by_target.items():
         if len(columns) > 1:
-            log.add(None, " / ".join(columns), None, f"one column for {target[1:]} (these all match it)",
+            shown = ("both " if len(columns) == 2 else "each of ") + " and ".join(f"'{c}'" for c in columns)
+            log.add(None, " / ".join(columns), None, f"one column for '{describe_target(variables, target)}' "
+                    f"({shown} match it): keep one, or give the other its own variable in a study file",
                     "duplicate_column")
     first = {target: columns[0] for target, columns in by_target.items()}
 
@@ -97,23 +103,28 @@ def clean_table(
         if var.identifier:
             continue  # direct identifiers are never copied
         if var.type == "multi_response":
-            out.update(_multi_response(frame, var, codebook, first, log))
+            unmatched = [c for c, t in zip(colmap["input"], colmap["target"]) if t is None]
+            out.update(multi_response(frame, var, codebook, first, log, unmatched))
         elif var.type == "nerve_set":
             out.update(_nerves(frame, var, codebook, first, log))
         else:
             column = first.get(("variable", var.name))
+            sources = var.spec.get("derivable_from", [])
+            derivable = bool(sources) and all(("variable", s) in first for s in sources)
             if column is None:
                 out[var.name] = _empty(var, codebook, index)
-                derivable = var.spec.get("derive") is not None
-                if var.required and not derivable:
-                    log.add(None, None, None, f"a column for '{var.label()}' (headers such as "
-                            f"{', '.join(var.spec.get('aliases', [])[:3])})", "missing_column")
+                if var.required and not derivable and var.spec.get("derive") is None:
+                    log.add(None, None, None, _missing_column(var, codebook, first), "missing_column")
                 continue
+            if derivable and var.required:  # a blank cell is completed (or reported) by lmlib.derive
+                var = Variable(var.name, var.type, {**var.spec, "required": False})
             out[var.name] = _parse_column(frame[column], var, codebook, column, log)
             if var.type in ("key", "text"):
                 out[var.name] = _drop_identifier_cells(frame[column], out[var.name], var, column, log)
     data = pd.DataFrame(out, index=index)
     data.index.name = "row"
+    if table == "cohort":
+        _warn_all_missing(data, codebook, first, log)
     if table == "cohort":
         data = derive_cohort(data, codebook, log, first, data_cut)
     _check_keys(data, variables, first, log)
@@ -121,6 +132,39 @@ def clean_table(
     colmap["used_as"] = [_describe_target(t) for t in colmap["target"]]
     _hide_identifier_values(log)
     return CleanResult(data, log.frame(), colmap.drop(columns="target"))
+
+
+def _missing_column(var: Variable, codebook: Codebook, first: dict) -> str:
+    """What a missing required column's error expects, with what cannot be derived without it
+    (one message for the cause, never one per row)."""
+    aliases = ", ".join(f"'{a}'" for a in var.spec.get("aliases", [])[:3])
+    needs = [d["label"]["en"] for d in codebook.derived if var.name in d.get("from", [])
+             and ("variable", d["name"]) not in first]
+    needs = [f"'{n}'" for n in dict.fromkeys(needs)]
+    consequence = f"; without it {' and '.join(needs)} cannot be derived for any patient" if needs else ""
+    return f"a column for '{var.label()}' (headers such as {aliases}){consequence}"
+
+
+def _warn_all_missing(data: pd.DataFrame, codebook: Codebook, first: dict, log: ProblemLog) -> None:
+    """A warning (rule ``all_missing``) for every input column whose cleaned values are all
+    missing: the column is there, but no cell holds a known value."""
+    if data.empty:
+        return
+    for target, column in first.items():
+        if target[0] == "nerve":
+            cleaned, label = [codebook.nerve_column(target[1])], f"CN {target[1]}"
+        elif target[0] == "option":
+            var = codebook[target[1]]
+            cleaned, label = [var.option_column(target[2])], f"{var.level_label(target[2])} ({var.label()})"
+        else:
+            var = codebook[target[1]]
+            if var.identifier or var.type in ("key", "identifier", "text"):
+                continue
+            cleaned = [var.option_column(o.name) for o in var.options] if var.type == "multi_response" else [var.name]
+            label = var.label()
+        if all(c in data and data[c].isna().all() for c in cleaned):
+            log.add(None, column, None, f"values for '{label}': none of its {len(data)} cells holds a known value "
+                    "(100% missing)", "all_missing", severity="warning")
 
 
 def _identifier_column(cells: pd.Series, header) -> str:
@@ -145,7 +189,7 @@ def _drop_identifier_cells(cells: pd.Series, parsed: pd.Series, var: Variable, c
     for row, kinds in hits.items():
         noun = identifiers.NOUNS[kinds[0]]
         if var.type == "key":
-            log.add(row, column, None, f"a study number ({var.name} looks like {noun}: use a study number)",
+            log.add(row, column, None, f"a study number ({var.label()} looks like {noun}: use a study number)",
                     "identifier_in_key")
         else:
             log.add(row, column, None, f"text without direct identifiers (it looks like {noun}; the cell is "
@@ -190,6 +234,7 @@ def _typed(values: pd.Series, var: Variable) -> pd.Series:
 
 def _parse_column(cells: pd.Series, var: Variable, codebook: Codebook, column: str, log: ProblemLog) -> pd.Series:
     parser, blank_value = _parser(var, codebook), var.spec.get("blank")
+    unknown = codebook.missing_keys(var)
     parsed = []
     memo: dict = {}  # each distinct cell value is parsed once: (value, expected-or-None, rule)
     for row, cell in cells.items():
@@ -198,30 +243,29 @@ def _parse_column(cells: pd.Series, var: Variable, codebook: Codebook, column: s
         except TypeError:  # an unhashable cell
             outcome = None
         if outcome is None:
-            outcome = _parse_cell(cell, parser, var, blank_value)
+            outcome = _parse_cell(cell, parser, var, blank_value, unknown)
             try:
                 memo[cell] = outcome
             except TypeError:
                 pass
         value, expected, rule = outcome
         if expected is not None:
-            log.add(row, column, None if rule == "missing_value" else cell, expected, rule)
+            log.add(row, column, None if rule == "missing_value" and is_empty(cell) else cell, expected, rule)
         parsed.append(value)
     return _typed(pd.Series(parsed, index=cells.index, dtype=object), var)
 
 
-def _parse_cell(cell, parser, var: Variable, blank_value) -> tuple[object, str | None, str | None]:
+def _parse_cell(cell, parser, var: Variable, blank_value, unknown_keys=frozenset()) -> tuple[object, str | None, str | None]:
     """(value, expected, rule) for one cell; ``expected`` is None when the cell is valid."""
-    if is_blank(cell):
-        if blank_value is not None:
-            return blank_value, None, None
+    state, value = classify(cell, parser, unknown_keys, spellings_first=var.type not in ("key", "text"))
+    if state == EMPTY and blank_value is not None:
+        return blank_value, None, None  # a truly empty cell only: "unknown" never takes the blank rule
+    if state in (EMPTY, UNKNOWN):
         if var.required:
             return None, f"a value for '{var.label()}' (required)", "missing_value"
         return None, None, None
-    try:
-        value = parser(cell)
-    except CellError as err:
-        return None, str(err), f"invalid_{var.type}"
+    if state == INVALID:
+        return None, value, f"invalid_{var.type}"
     if var.type in ("continuous", "integer") and "range" in var.spec:
         low, high = var.spec["range"]
         if not low <= value <= high:
@@ -239,79 +283,22 @@ def _parser(var: Variable, codebook: Codebook):
         return lambda cell: parse_bool(cell, trues, falses)
     if var.type == "categorical":
         synonyms = codebook.synonym_map(var)
-        levels = [f"{lv.name} ({lv.label['tr']})" if lv.label.get("tr", lv.name) != lv.name else lv.name
-                  for lv in var.levels]
-        return lambda cell: parse_level(cell, synonyms, levels)
+        levels = [_level_text(lv) for lv in var.levels]
+
+        def parse(cell):
+            try:
+                return parse_level(cell, synonyms, levels)
+            except CellError as err:  # say which levels it is closest to
+                raise CellError(f"{err}{level_hint(cell, var)}") from None
+        return parse
     return tidy_text  # key, text
 
 
-def _multi_response(frame, var: Variable, codebook: Codebook, first: dict, log: ProblemLog) -> dict:
-    index = frame.index
-    options = [o.name for o in var.options]
-    trues, falses = codebook.yes_no(var)
-    per_option = {o: first.get(("option", var.name, o)) for o in options}
-    given = {o: c for o, c in per_option.items() if c is not None}
-    result = {o: pd.Series(pd.NA, index=index, dtype="boolean") for o in options}
-    if given:
-        for o in options:
-            if o not in given:
-                log.add(None, None, None, f"a column for '{var.level_label(o)}' ({var.label()}); "
-                        "it is treated as not recorded", "missing_option_column", severity="warning")
-        parsed = {}
-        for o, column in given.items():
-            values = []
-            for row, cell in frame[column].items():
-                if is_blank(cell):
-                    values.append(None)
-                    continue
-                try:
-                    values.append(parse_bool(cell, trues, falses))
-                except CellError as err:
-                    log.add(row, column, cell, str(err), "invalid_boolean")
-                    values.append(None)
-            parsed[o] = pd.Series(values, index=index, dtype="boolean")
-        filled = pd.concat(parsed, axis=1).notna().any(axis=1)
-        for o, series in parsed.items():
-            result[o] = series.mask(series.isna() & filled, False)
-    delimited = first.get(("variable", var.name))
-    if delimited is not None:
-        from_text = _split_multi(frame[delimited], var, codebook, delimited, log)
-        for o in options:
-            if o in given:
-                clash = from_text[o].notna() & result[o].notna() & (from_text[o] != result[o])
-                for row in index[clash.to_numpy(dtype=bool)]:
-                    log.add(row, f"{delimited} / {given[o]}", frame.at[row, delimited],
-                            f"'{var.level_label(o)}' coded the same in both columns", "inconsistent_multi_response")
-            result[o] = result[o].fillna(from_text[o]) if o in given else from_text[o]
-    return {var.option_column(o): s.astype("boolean") for o, s in result.items()}
-
-
-def _split_multi(cells: pd.Series, var: Variable, codebook: Codebook, column: str, log: ProblemLog) -> dict:
-    options = [o.name for o in var.options]
-    synonyms = codebook.synonym_map(var)
-    none_keys = {match_key(s) for s in var.spec.get("none_synonyms", ["none", "yok"])}
-    pattern = "|".join(re.escape(d) for d in sorted(var.spec.get("delimiters", [";", ","]), key=len, reverse=True))
-    out = {o: [] for o in options}
-    for row, cell in cells.items():
-        if is_blank(cell):
-            for o in options:
-                out[o].append(None)
-            continue
-        parts = [match_key(p) for p in re.split(pattern, tidy_text(cell).lower()) if match_key(p)]
-        chosen, bad = set(), []
-        for part in parts:
-            if part in synonyms:
-                chosen.add(synonyms[part])
-            elif part not in none_keys:
-                bad.append(part)
-        if bad:
-            log.add(row, column, cell, f"options of '{var.label()}' among: "
-                    + ", ".join(var.level_label(o) for o in options), "invalid_multi_response")
-        if chosen and any(p in none_keys for p in parts):
-            log.add(row, column, cell, "either 'none' or options, not both", "inconsistent_multi_response")
-        for o in options:
-            out[o].append(None if bad else (o in chosen))
-    return {o: pd.Series(v, index=cells.index, dtype="boolean") for o, v in out.items()}
+def _level_text(level) -> str:
+    """A level as messages name it: its English label, with the Turkish one when it differs."""
+    en = level.label.get("en", level.name)
+    tr = level.label.get("tr", en)
+    return f"{en} ({tr})" if tr != en else en
 
 
 def _nerves(frame, var: Variable, codebook: Codebook, first: dict, log: ProblemLog) -> dict:
@@ -359,5 +346,9 @@ def _check_nested(data: pd.DataFrame, variables, first, log: ProblemLog) -> None
             if pd.isna(level) or pd.isna(parent_level) or level not in allowed:
                 continue
             if parent_level not in allowed[level]:
-                log.add(row, column, level, f"a {var.label()} possible for {parent} '{parent_level}'"
-                        f" (allowed for: {', '.join(sorted(allowed[level]))})", "inconsistent_nesting")
+                parent_var = next(v for v in variables if v.name == parent)
+                allowed_for = ", ".join(sorted(parent_var.level_label(p) for p in allowed[level]))
+                line = f"- {{name: {var.name}, levels: [{{name: {level}, within: [{parent_level}]}}]}}"
+                log.add(row, column, var.level_label(level), f"a {var.label()} possible for "
+                        f"{parent_var.label()} '{parent_var.level_label(parent_level)}' (allowed for: {allowed_for}; "
+                        f"to allow it, add under 'variables:' in your study file: {line})", "inconsistent_nesting")

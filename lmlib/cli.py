@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     _add_survival(sub)
     _add_clean(sub)
+    _add_map(sub)
     _add_synthesize(sub)
     return parser
 
@@ -70,6 +71,7 @@ def _add_clean(sub) -> None:
     p.add_argument("--out", metavar="PATH", default=None,
                    help="where to write the cleaned cohort (default: data/processed/cohort.parquet)")
     p.add_argument("--codebook", metavar="PATH", default=None, help="codebook (default: data/codebook.yaml)")
+    p.add_argument("--study", metavar="PATH", default=None, help="study file merged into the codebook")
     p.add_argument("--data-cut", metavar="YYYY-MM-DD", default=None, help="data cut-off; later dates are errors")
     p.add_argument("--lenient", action="store_true", help="keep going on errors and list them (exit 0)")
     p.add_argument("--problems", metavar="CSV", default=None, help="also write every problem to this CSV")
@@ -81,8 +83,9 @@ def _cmd_clean(args) -> int:
     from .cohort import load_cohort, write_processed
     from .problems import ValidationError
 
+    codebook = load_codebook(args.codebook or None, study=args.study)
     try:
-        cohort = load_cohort(args.file, args.codebook, strict=not args.lenient, data_cut=args.data_cut)
+        cohort = load_cohort(args.file, codebook, strict=not args.lenient, data_cut=args.data_cut)
     except ValidationError as exc:
         print(str(exc), file=sys.stderr)  # the full list, one problem a line
         if args.problems:
@@ -90,17 +93,97 @@ def _cmd_clean(args) -> int:
             from .problems import problems_frame
             write_csv(problems_frame(exc.problems), args.problems)
         return 1
-    target = write_processed(cohort, args.out, codebook=load_codebook(args.codebook or None))
+    target = write_processed(cohort, args.out, codebook=codebook)
     if args.problems:
         from .export import write_csv
 
         write_csv(cohort.problems, args.problems)
     warnings = len(cohort.problems) - len(cohort.errors)
     print(f"{cohort.name}: {cohort.n} patients, {len(cohort.errors)} error(s), {warnings} warning(s) -> {target}")
-    for problem in cohort.problems.itertuples(index=False):
-        print(f"  {problem.severity}: row {problem.row if problem.row == problem.row else '-'}, "
-              f"column {problem.column!r}: expected {problem.expected}", file=sys.stderr)
+    from .cohort import _as_problems
+
+    for problem in _as_problems(cohort.problems):  # rows may be missing (<NA>): a column's problem
+        print(f"  {problem.severity}: {problem.describe()}", file=sys.stderr)
     return 0
+
+
+# ---------------------------------------------------------------------------------- map
+
+def _add_map(sub) -> None:
+    p = sub.add_parser(
+        "map", help="scan an export and draft a study file (closest headers and levels, commented out)",
+        description="Read and clean FILE as `make report` would (leniently) and print a draft study file: every "
+        "column with the variable it matched, and for what matched nothing the closest known headers and levels "
+        "with scores and the study-file lines that would map them, commented out for you to confirm.",
+    )
+    p.add_argument("file", metavar="FILE", nargs="?", help="the export (.csv, .xlsx, .sav, .parquet); never modified")
+    p.add_argument("--from-environment", action="store_true",
+                   help="`make study`: FILE from LM_DATA, the study file from LM_STUDY (default "
+                        "data/raw/<FILE's name>.study.yaml), written there (--out)")
+    p.add_argument("--study", metavar="S", default=None,
+                   help="your study file so far: its entries are kept, only what is still unmatched is suggested")
+    p.add_argument("--out", metavar="PATH", default=None,
+                   help="write the draft here (atomically; may be the --study file, whose previous text is kept "
+                        "as PATH.bak) instead of printing it")
+    p.add_argument("--codebook", metavar="PATH", default=None, help="codebook (default: data/codebook.yaml)")
+    p.set_defaults(func=_cmd_map)
+
+
+def _cmd_map(args) -> int:
+    import os
+    from pathlib import Path
+
+    from .mapping import draft, scan
+
+    if args.from_environment:
+        _map_settings(args)
+    if not args.file:
+        raise UsageError("map needs FILE (the export to scan)")
+    study = Path(args.study) if args.study else None
+    if study is not None and study.is_file() and study.stat().st_size == 0 and args.out is None \
+            and _same_file(study, sys.stdout):
+        raise UsageError(f"{study} is empty: the shell emptied it for '>' before map could read it. Write the draft "
+                         f"with --out {study} (your entries are kept, the old text goes to {study}.bak)")
+    found = scan(args.file, study, args.codebook)
+    command = "python -m lmlib map " + " ".join([args.file] + ([f"--study {args.study}"] if args.study else []))
+    text = draft(found, study, command)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    from .atomic import write_text
+
+    out = Path(args.out)
+    if out.is_file() and out.read_text(encoding="utf-8") != text:
+        write_text(Path(f"{out}.bak"), out.read_text(encoding="utf-8"))
+    write_text(out, text)
+    print(f"wrote {out}: edit it, then: make report DATA={args.file} STUDY={out}", file=sys.stderr)
+    return 0
+
+
+def _map_settings(args) -> None:
+    """`make study`: the export from LM_DATA; the study file from LM_STUDY, else
+    data/raw/<export name>.study.yaml; the draft is written to that file (its entries kept)."""
+    import os
+    from pathlib import Path
+
+    from . import config
+
+    data = os.environ.get("LM_DATA", "")
+    if not data or not Path(data).exists():
+        raise InputError(f"DATA={data!r}: expected the export to scan (an existing file)")
+    study = os.environ.get("LM_STUDY", "") or str(Path(os.path.relpath(config.RAW_DIR)) / f"{Path(data).stem}.study.yaml")
+    args.file = data
+    args.study = study if Path(study).is_file() else None
+    args.out = study
+
+
+def _same_file(path, stream) -> bool:
+    import os
+
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(stream.fileno()))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 # ---------------------------------------------------------------------------------- synthesize

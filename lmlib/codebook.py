@@ -11,10 +11,10 @@ from functools import cached_property, lru_cache
 import hashlib
 from pathlib import Path
 
-import yaml
-
 from . import config
 from .normalize import match_key
+from .problems import CodebookError
+from .yamlload import load_yaml
 
 ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 LANGUAGES = ("en", "tr")
@@ -80,17 +80,14 @@ class Variable:
         raise KeyError(f"{self.name} has no level {level!r}")
 
 
-class CodebookError(ValueError):
-    """The codebook file itself is inconsistent."""
-
-
 class Codebook:
     """Read access to the codebook. Use :meth:`load`."""
 
-    def __init__(self, spec: dict, path: Path | None = None, digest: str = ""):
+    def __init__(self, spec: dict, path: Path | None = None, digest: str = "", study: Path | None = None):
         self.spec = spec
         self.path = path
-        self.sha256 = digest
+        self.sha256 = digest  # with a study file: of both files (lmlib.study.study_digest)
+        self.study = study  # the study file merged in, if any
         self.variables = [Variable(v["name"], v["type"], v) for v in spec["variables"]]
         self.screening = [Variable(v["name"], v["type"], v) for v in spec.get("screening", [])]
         self.cranial_nerves = spec.get("cranial_nerves", {"numbers": [], "groups": []})
@@ -98,11 +95,24 @@ class Codebook:
         self._check()
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Codebook":
-        """Load (and check) a codebook; a file already loaded and unchanged is not re-read."""
+    def load(cls, path: str | Path | None = None, study: str | Path | None = None) -> "Codebook":
+        """Load (and check) a codebook, with a study file merged in (:mod:`lmlib.study`) when
+        given; a file already loaded and unchanged is not re-read."""
         path = Path(path or config.CODEBOOK).resolve()
         stat = path.stat()
-        return _load_cached(path, stat.st_mtime_ns, stat.st_size)
+        codebook = _load_cached(path, stat.st_mtime_ns, stat.st_size)
+        return codebook.with_study(study) if study else codebook
+
+    def with_study(self, study: str | Path) -> "Codebook":
+        """This codebook with the study file ``study`` merged in (see :mod:`lmlib.study`);
+        raises :class:`lmlib.study.StudyError` naming the file, entry and key of every problem."""
+        shown = Path(study)
+        if not shown.is_file():
+            from .study import StudyError
+
+            raise StudyError(f"{shown}: study file not found")
+        stat = shown.stat()
+        return _with_study_cached(self, shown, shown.resolve(), stat.st_mtime_ns, stat.st_size)
 
     def __getitem__(self, name: str) -> Variable:
         for var in self.variables:
@@ -111,7 +121,8 @@ class Codebook:
         raise KeyError(f"the codebook has no variable {name!r}")
 
     def __repr__(self) -> str:
-        return f"Codebook({self.path}, {len(self.variables)} variables)"
+        study = f" + {self.study}" if self.study else ""
+        return f"Codebook({self.path}{study}, {len(self.variables)} variables)"
 
     def of_type(self, *types: str) -> list[Variable]:
         return [v for v in self.variables if v.type in types]
@@ -128,6 +139,12 @@ class Codebook:
     def nerve_columns(self) -> list[str]:
         return [self.nerve_column(n) for n in self.cranial_nerves["numbers"]]
 
+    def group_rule(self, group: dict) -> str:
+        """How a cranial nerve group counts a patient: ``all`` (every nerve of the group
+        involved, the paper's reading of "CN 4–6") or ``any`` (at least one): the group's
+        ``rule``, else ``cranial_nerves: rule``, else ``all``."""
+        return group.get("rule") or self.cranial_nerves.get("rule") or "all"
+
     @property
     def derived(self) -> list[dict]:
         return list(self.spec.get("derived", []))
@@ -137,6 +154,13 @@ class Codebook:
         """Columns :mod:`lmlib.derive` computes (the derived variables and the nerve groups)."""
         groups = self.cranial_nerves.get("groups", [])
         return {d["name"] for d in self.derived} | {g["name"] for g in groups}
+
+    def missing_keys(self, var: Variable) -> frozenset[str]:
+        """Matching keys of the cells that mean "not known" for ``var`` beyond the usual
+        spellings (:data:`lmlib.parse.UNKNOWN_KEYS`): the ``missing_values`` of the codebook
+        (or study file) as a whole and of the variable, e.g. ``"9"`` for "9 = unknown"."""
+        values = [*self.spec.get("missing_values", []), *var.spec.get("missing_values", [])]
+        return frozenset(match_key(v) for v in values)
 
     def yes_no(self, var: Variable) -> tuple[set[str], set[str]]:
         """Matching keys meaning True and False for a boolean variable."""
@@ -178,7 +202,8 @@ class Codebook:
                         key = match_key(text)
                         if claimed.get(key, lv.name) != lv.name:
                             raise CodebookError(
-                                f"{var.name}: {text!r} is a synonym of both {claimed[key]!r} and {lv.name!r}"
+                                f"'{var.label()}': the spelling {text!r} would mean both "
+                                f"'{var.level_label(claimed[key])}' and '{var.level_label(lv.name)}'"
                             )
                         claimed[key] = lv.name
 
@@ -194,7 +219,27 @@ def _synonym_map(var: Variable) -> dict[str, str]:
 @lru_cache(maxsize=8)
 def _load_cached(path: Path, mtime_ns: int, size: int) -> Codebook:
     raw = path.read_bytes()
-    return Codebook(yaml.safe_load(raw), path, hashlib.sha256(raw).hexdigest())
+    return Codebook(load_yaml(raw), path, hashlib.sha256(raw).hexdigest())
+
+
+def describe_target(variables: list[Variable], target: tuple) -> str:
+    """What a column matched to ``target`` holds, in words: "Sex", "Headache (Clinical
+    symptoms ...)", "CN 7"."""
+    if target[0] == "nerve":
+        return f"CN {target[1]}"
+    var = next(v for v in variables if v.name == target[1])
+    if target[0] == "option":
+        return f"{var.level_label(target[2])} ({var.label()})"
+    return var.label()
+
+
+@lru_cache(maxsize=8)
+def _with_study_cached(base: Codebook, shown: Path, path: Path, mtime_ns: int, size: int) -> Codebook:
+    from .study import load_study, merge_study, study_digest
+
+    document, raw = load_study(shown)
+    spec = merge_study(base.spec, document, shown, Codebook)
+    return Codebook(spec, base.path, study_digest(base.sha256, raw), study=shown)
 
 
 def _header_targets(variables: list[Variable], nerves: dict) -> dict[str, tuple]:
@@ -203,7 +248,8 @@ def _header_targets(variables: list[Variable], nerves: dict) -> dict[str, tuple]
     def claim(alias: str, target: tuple) -> None:
         key = match_key(alias)
         if key in targets and targets[key] != target:
-            raise CodebookError(f"column alias {alias!r} is claimed by {targets[key]} and {target}")
+            raise CodebookError(f"the column header {alias!r} would mean both "
+                                f"'{describe_target(variables, targets[key])}' and '{describe_target(variables, target)}'")
         targets[key] = target
 
     for var in variables:
@@ -213,6 +259,9 @@ def _header_targets(variables: list[Variable], nerves: dict) -> dict[str, tuple]
             for alias in (f"{var.name}_{opt['name']}", *opt.get("aliases", [])):
                 claim(alias, ("option", var.name, opt["name"]))
         if var.type == "nerve_set":
+            for n, aliases in var.spec.get("nerve_aliases", {}).items():  # a study file's own headers
+                for alias in aliases:
+                    claim(alias, ("nerve", int(n)))
             for n in nerves["numbers"]:
                 for prefix in var.spec.get("alias_prefixes", []):
                     for token in (str(n), ROMAN[n]):
@@ -222,6 +271,7 @@ def _header_targets(variables: list[Variable], nerves: dict) -> dict[str, tuple]
     return targets
 
 
-def load_codebook(path: str | Path | None = None) -> Codebook:
-    """Load the codebook (default: ``data/codebook.yaml``)."""
-    return Codebook.load(path)
+def load_codebook(path: str | Path | None = None, study: str | Path | None = None) -> Codebook:
+    """Load the codebook (default: ``data/codebook.yaml``), with the study file ``study``
+    merged in when given (:mod:`lmlib.study`)."""
+    return Codebook.load(path, study)

@@ -13,6 +13,7 @@ import pandas as pd
 from . import config
 from .clean import CleanResult, clean_table
 from .codebook import Codebook, load_codebook
+from .coverage import not_in_file
 from .problems import Problem, ValidationError
 from .processed import read_processed, write_processed  # noqa: F401 - write_processed re-exported
 from .read import read_table, sha256_of
@@ -29,6 +30,8 @@ class Cohort:
     data : one row per patient, canonical columns (see the codebook); index = input row number.
     problems : every problem found (severity, file, row, column, value, expected, rule).
     columns : how each input column was used.
+    not_in_file : the variables, options and derived items no input column stands for
+        (:func:`lmlib.coverage.not_in_file`); the tables say so instead of counting them.
     source : the input file; ``sha256`` its digest; ``codebook_sha256`` the codebook's.
     is_synthetic : True for the bundled synthetic cohort (its file name says so).
     """
@@ -41,6 +44,7 @@ class Cohort:
     codebook_sha256: str
     data_cut: pd.Timestamp | None = None
     extra: dict = field(default_factory=dict)
+    not_in_file: tuple = ()  # items with no column in the file (lmlib.coverage.not_in_file)
 
     @property
     def n(self) -> int:
@@ -63,7 +67,7 @@ class Cohort:
         return {
             "input_file": self.source.name,
             "input_sha256": self.sha256,
-            "codebook_sha256": self.codebook_sha256,
+            "codebook_sha256": self.codebook_sha256,  # of the codebook and the study file
             "synthetic": self.is_synthetic,
             "n": self.n,
             "data_cut": None if self.data_cut is None else self.data_cut.date().isoformat(),
@@ -83,6 +87,7 @@ def load_cohort(
     path: str | Path | None = None,
     codebook: Codebook | str | Path | None = None,
     *,
+    study: str | Path | None = None,
     strict: bool = True,
     data_cut: str | pd.Timestamp | None = None,
     reuse_processed: bool = False,
@@ -94,6 +99,8 @@ def load_cohort(
     ----------
     path : the cohort file; default the bundled synthetic cohort.
     codebook : a Codebook or the path of one; default ``data/codebook.yaml``.
+    study : a study file (your headers, spellings, levels and variables; :mod:`lmlib.study`)
+        merged into the codebook.
     strict : raise :class:`ValidationError` listing every error (default). When False the
         rows are kept, invalid cells become missing, and the problems are in ``.problems``.
     data_cut : data cut-off date (yyyy-mm-dd); dates after it are errors.
@@ -105,22 +112,27 @@ def load_cohort(
     Raises
     ------
     InputError : the file cannot be read as a table.
+    StudyError : the study file cannot be used (every problem named by entry and key).
     ValidationError : (strict) one or more cells or columns are invalid.
     """
     path = Path(path or config.SYNTHETIC_COHORT)
     if not isinstance(codebook, Codebook):
-        codebook = load_codebook(codebook)
+        codebook = load_codebook(codebook, study=study)
+    elif study:
+        codebook = codebook.with_study(study)
     cut = None if data_cut in (None, "") else pd.Timestamp(data_cut)
     digest = sha256_of(path) if path.exists() else ""
     if reuse_processed and strict and digest:
         reused = read_processed(path, codebook, cut, digest)
         if reused is not None:
-            return Cohort(reused.data, reused.problems, reused.columns, path, digest, codebook.sha256, cut)
+            return Cohort(reused.data, reused.problems, reused.columns, path, digest, codebook.sha256, cut,
+                          not_in_file=tuple(not_in_file(reused.columns, codebook)))
     raw = read_table(path, header_keys=codebook.header_targets.keys())
     result: CleanResult = clean_table(raw, codebook, data_cut=cut)
     if strict and len(result.errors):
         raise ValidationError(_as_problems(result.problems), source=str(path))
-    return Cohort(result.data, result.problems, result.columns, path, digest, codebook.sha256, cut)
+    return Cohort(result.data, result.problems, result.columns, path, digest, codebook.sha256, cut,
+                  not_in_file=tuple(not_in_file(result.columns, codebook)))
 
 
 def load_screening(path: str | Path | None = None, codebook: Codebook | None = None, *, strict: bool = True) -> CleanResult:

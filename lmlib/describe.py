@@ -351,15 +351,17 @@ def nerve_involvement(data: pd.DataFrame, nerve_columns: dict[str, str]) -> pd.D
     return pd.DataFrame({name: involved(data[col]) for name, col in nerve_columns.items()}, index=data.index)
 
 
-def nerve_groups(data: pd.DataFrame, groups: dict[str, list[str]]) -> pd.DataFrame:
-    """The paper's cranial nerve groups, derived from per-nerve columns.
+def nerve_groups(data: pd.DataFrame, groups: dict[str, list[str]], any_of=frozenset()) -> pd.DataFrame:
+    """The cranial nerve groups, derived from per-nerve columns.
 
     Parameters
     ----------
     data : the cohort.
-    groups : group name -> per-nerve columns; a patient counts in a group when *every* nerve
+    groups : group name -> per-nerve columns. A patient counts in a group when *every* nerve
         of the group is involved (either side), the reading of "CN 4–6" that reproduces the
-        paper's counts (see the codebook).
+        paper's counts (see the codebook); or, for a group named in ``any_of``, when at least
+        one is.
+    any_of : the groups counted with the "any" rule.
 
     Returns
     -------
@@ -368,5 +370,7 @@ def nerve_groups(data: pd.DataFrame, groups: dict[str, list[str]]) -> pd.DataFra
     out = {}
     for name, cols in groups.items():
         members = pd.DataFrame({c: involved(data[c]) for c in cols}, index=data.index)
-        out[name] = members.fillna(False).all(axis=1).astype("boolean").mask(members.isna().any(axis=1))
+        known = members.fillna(False).astype(bool)
+        flag = known.any(axis=1) if name in any_of else known.all(axis=1)
+        out[name] = flag.astype("boolean").mask(members.isna().any(axis=1))
     return pd.DataFrame(out, index=data.index)

@@ -46,9 +46,10 @@ def display_table(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, h
                   trim: bool = False) -> tuple[pd.DataFrame, list[str]]:
     """The table's display rows as a frame (label, marks, indent, kind, value and, unless
     ``hide_ci``, ci) and its notes; the :class:`~lmlib.present.table.DisplayTable` itself is
-    :func:`lmlib.present.descriptive.display_table`."""
+    :func:`lmlib.present.descriptive.display_table`. Items the file has no column for (row kind
+    ``not_in_file``) are left out of the rows and named in one note."""
     shown = _descriptive.display_table(table, Style(lang, decimals), hide_ci=hide_ci, trim=trim)
-    rows = table.reset_index(drop=True)
+    rows = _descriptive.shown_rows(table.reset_index(drop=True))
     frame = pd.DataFrame({
         "label": [r.cells.get("label", "") for r in shown.rows], "marks": [r.marks.get("label", "") for r in shown.rows],
         "indent": [r.indent for r in shown.rows], "kind": rows["kind"], "value": [r.cells["value"] for r in shown.rows],

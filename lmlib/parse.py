@@ -5,6 +5,7 @@ Each parser returns the value or raises :class:`CellError` with the text of what
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import datetime as dt
 import math
 import re
@@ -13,7 +14,16 @@ import pandas as pd
 
 from .normalize import match_key
 
-MISSING_KEYS = {"", "na", "n a", "nan", "null", "missing", "eksik", "bilinmiyor", "?", ".", "nat"}
+# What an export writes for "not known". Such a cell is missing in every variable type: it never
+# takes a column's blank rule ("blank nerve = not involved", "blank option next to filled ones =
+# not present"), which is for truly empty cells only. A level or yes/no spelling of the variable
+# itself wins (primary site "unknown" is the level "unknown primary"; "-" is a "no" of a yes/no
+# column); a dash that is no spelling of the variable is unknown too.
+UNKNOWN_KEYS = frozenset({
+    "na", "n a", "nan", "nat", "null", "none recorded", "missing", "unknown", "unk", "not known", "nk", "n k",
+    "not available", "not recorded", "not assessed", "eksik", "bilinmiyor", "bilinmeyen", "belirsiz",
+    "bilgi yok", "kayit yok", "?", "??", ".", "..", "...", "-", "--", "---",
+})
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year quirk folded in)
 EXCEL_SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -25,17 +35,44 @@ class CellError(ValueError):
     """A cell that does not hold what its column expects; ``str(err)`` says what was expected."""
 
 
-def is_blank(value: object) -> bool:
-    """True for None, NaN, NaT, empty or white-space cells and the usual missing-value codes."""
-    if value is None:
+@dataclass(frozen=True)
+class DeclaredMissing:
+    """A cell its file declares missing: an SPSS user-missing code (``9`` = "Unknown"), kept
+    apart from an empty cell so that it is never read as "no" (see :data:`UNKNOWN_KEYS`)."""
+
+    code: str
+    label: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.code} = {self.label}" if self.label else self.code
+
+
+def is_empty(value: object) -> bool:
+    """True for a truly empty cell: None, NaN, NaT, or an empty or white-space string."""
+    if value is None or value is pd.NaT or value is pd.NA:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    if value is pd.NaT:
+    return isinstance(value, str) and not value.strip()
+
+
+def is_unknown(value: object, extra_keys: frozenset[str] = frozenset()) -> bool:
+    """True for a cell that says "not known": a :class:`DeclaredMissing` code, a spelling of
+    :data:`UNKNOWN_KEYS` (``Bilinmiyor``, ``?``, ``NA``, ``n/a``, ``-`` ...), or one of
+    ``extra_keys`` (matching keys of a study file's ``missing_values``)."""
+    if isinstance(value, DeclaredMissing):
         return True
-    if isinstance(value, str):
-        return match_key(value) in MISSING_KEYS
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an SPSS code 9.0 matches a missing value "9"
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        key = match_key(value)
+        return key in UNKNOWN_KEYS or key in extra_keys
     return False
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell or one that says "not known" (:func:`is_empty` or :func:`is_unknown`)."""
+    return is_empty(value) or is_unknown(value)
 
 
 def parse_number(value: object) -> float:
@@ -107,3 +144,27 @@ def parse_bool(value: object, trues: set[str], falses: set[str]) -> bool:
     if key in falses:
         return False
     raise CellError("yes or no (Evet/Hayır, Var/Yok, Yes/No, 1/0)")
+
+
+EMPTY, UNKNOWN, VALUE, INVALID = "empty", "unknown", "value", "invalid"
+
+
+def classify(cell, parser, unknown_keys: frozenset[str] = frozenset(), *,
+             spellings_first: bool = True) -> tuple[str, object]:
+    """What one cell holds: ``(EMPTY, None)`` for a truly empty cell, ``(UNKNOWN, None)`` for
+    "not known" (an SPSS user-missing code, a study file's missing value, or a spelling such as
+    ``Bilinmiyor``/``?``/``NA`` that is no spelling of the variable itself), ``(VALUE, value)``,
+    or ``(INVALID, what was expected)``. ``spellings_first=False`` (free text, ids): every
+    unknown spelling is unknown, as nothing else would reject it."""
+    if is_empty(cell):
+        return EMPTY, None
+    declared = isinstance(cell, DeclaredMissing) or (unknown_keys and is_unknown(cell, unknown_keys)
+                                                     and not is_unknown(cell))
+    if declared or (not spellings_first and is_unknown(cell)):
+        return UNKNOWN, None  # declared by the file or the study: before the variable's spellings
+    try:
+        return VALUE, parser(cell)
+    except CellError as err:
+        if is_unknown(cell):
+            return UNKNOWN, None
+        return INVALID, str(err)

@@ -15,6 +15,11 @@ if TYPE_CHECKING:  # pandas is imported only when a problem table is built (fast
 
 PROBLEM_COLUMNS = ["severity", "file", "row", "column", "value", "expected", "rule"]
 MAX_LISTED = 25  # problems spelled out in one message; the rest are counted
+# Problems a study file can fix (your headers, spellings, levels): the message then says how.
+STUDY_FIXES = {"missing_column", "invalid_categorical", "invalid_boolean", "invalid_multi_response",
+               "inconsistent_nesting", "duplicate_column", "missing_option_column"}
+STUDY_HINT = ("Headers, spellings and levels of your own can be added in a study file: `make study DATA=...` "
+              "drafts one from your export, then `make report DATA=... STUDY=...` (README: 'Your own cohort').")
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,34 @@ class Problem:
         return f"{', '.join(where)}{got}: expected {self.expected} [{self.rule}]"
 
 
+def grouped(problems: list[Problem]) -> list[list[Problem]]:
+    """Problems with the same file, column, value, expectation and rule together, in first
+    appearance order."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.file, p.column, p.value, p.expected, p.rule), []).append(p)
+    return list(groups.values())
+
+
+def describe_group(group: list[Problem]) -> str:
+    """One problem as :meth:`Problem.describe`; several as one line naming their rows
+    ("rows 6, 8, 22 (3 rows)")."""
+    if len(group) == 1 or any(p.row is None for p in group):
+        return group[0].describe() if len(group) == 1 else "; ".join(p.describe() for p in group)
+    first = group[0]
+    rows = [str(p.row) for p in group]
+    shown = ", ".join(rows[:12]) + (", ..." if len(rows) > 12 else "")
+    where = [first.file, f"rows {shown} ({len(rows)} rows)"] + ([f"column '{first.column}'"] if first.column else [])
+    got = "" if first.value is None else f": value {first.value!r}"
+    return f"{', '.join(where)}{got}: expected {first.expected} [{first.rule}]"
+
+
 class InputError(Exception):
     """A user's input cannot be used; the message says why, in one line or a short list."""
+
+
+class CodebookError(ValueError):
+    """The codebook file itself (or with a study file merged in) is inconsistent."""
 
 
 class ValidationError(InputError):
@@ -50,9 +81,13 @@ class ValidationError(InputError):
         self.problems = list(problems)
         errors = [p for p in self.problems if p.severity == "error"]
         lines = [f"{source or 'input'}: {len(errors)} problem(s) must be fixed before analysis:"]
-        lines += [f"  - {p.describe()}" for p in errors[:MAX_LISTED]]
-        if len(errors) > MAX_LISTED:
-            lines.append(f"  ... and {len(errors) - MAX_LISTED} more (run in lenient mode to list them all)")
+        groups = grouped(errors)  # one line for one cause: the same value in one column on many rows
+        lines += [f"  - {describe_group(group)}" for group in groups[:MAX_LISTED]]
+        if len(groups) > MAX_LISTED:
+            rest = sum(len(g) for g in groups[MAX_LISTED:])
+            lines.append(f"  ... and {rest} more (run in lenient mode to list them all)")
+        if any(p.rule in STUDY_FIXES for p in errors):
+            lines.append(STUDY_HINT)
         super().__init__("\n".join(lines))
 
 

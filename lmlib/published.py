@@ -22,7 +22,6 @@ def load_published(path: str | Path | None = None) -> dict:
 
 @lru_cache(maxsize=8)
 def _published_cached(path: Path, mtime_ns: int, size: int) -> dict:
-    import yaml
+    from .yamlload import load_yaml  # YAML 1.2 booleans: a level "no" stays the string "no"
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same result, faster
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    return load_yaml(path.read_text(encoding="utf-8"))

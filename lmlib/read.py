@@ -34,6 +34,7 @@ class RawTable:
     source: Path
     kind: str
     encoding: str | None = None
+    notes: tuple = ()  # (row, text): rows left out as they were read (a totals row), said as warnings
 
     @property
     def name(self) -> str:
@@ -102,7 +103,8 @@ def _read_csv(path: Path, header_keys) -> RawTable:
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(f"{path}: not a well-formed table ({exc}); expected one header row and rows of equal length") from None
     frame.index = pd.RangeIndex(2, 2 + len(frame))
-    return RawTable(frame, path, "csv", encoding)
+    frame, notes = drop_summary_rows(frame)
+    return RawTable(frame, path, "csv", encoding, notes)
 
 
 def _read_excel(path: Path, header_keys) -> RawTable:
@@ -121,31 +123,92 @@ def _read_excel(path: Path, header_keys) -> RawTable:
             if sum(c in keys for c in cells) >= 2:
                 header_pos = pos
                 break
-    names = [("" if pd.isna(c) else str(c)).strip() or f"Unnamed: {i}" for i, c in enumerate(grid.iloc[header_pos])]
-    frame = grid.iloc[header_pos + 1 :].copy()
-    frame.columns = names
+    header = _excel_header(path, grid, header_pos, keys)
+    frame = grid.iloc[header_pos + header.rows :].copy()
+    frame.columns = header.names
     frame.index = [int(i) + 1 for i in frame.index]  # spreadsheet row numbers
     frame = frame.astype(object).where(frame.notna(), None)
-    return RawTable(frame, path, "excel", None)
+    frame, notes = drop_summary_rows(frame)
+    return RawTable(frame, path, "excel", None, notes)
+
+
+def _excel_header(path: Path, grid: pd.DataFrame, header_pos: int, keys: set[str]):
+    """The header at ``header_pos``: one row, or a two-row header with merged group titles
+    (:func:`lmlib.headers.read_header`); an unreadable one is an InputError saying how to flatten it."""
+    from .headers import HeaderError, read_header
+
+    try:
+        return read_header(grid, header_pos, keys)
+    except HeaderError as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+
+def drop_summary_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple]:
+    """``frame`` without the totals rows at its bottom (:func:`lmlib.headers.summary_rows`),
+    and a note (row, text) for each."""
+    from .headers import summary_rows
+
+    rows = summary_rows(frame)
+    notes = tuple((row, f"a patient row (row {row} starts with "
+                        f"'{next(str(c).strip() for c in frame.loc[row] if c is not None and str(c).strip())}': "
+                        "a totals row, left out)") for row in rows)
+    return frame.drop(index=rows), notes
 
 
 def _read_spss(path: Path, header_keys) -> RawTable:
     import pyreadstat
 
     try:
-        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=True, formats_as_category=False)
+        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
     except Exception as exc:
         raise InputError(f"{path}: cannot be read as an SPSS .sav file ({type(exc).__name__}: {exc})") from None
-    # use variable labels as headers when the short names match nothing we know
+    frame = spss_cells(frame, meta.variable_value_labels or {}, meta.missing_ranges or {})
+    # a variable label is the header when the short name is none we know (and the label is
+    # one no other column has): "Karnofsky performance status" says more than "kps"
     if header_keys and meta.column_labels:
+        labels = [label for label in meta.column_labels if label]
         renamed = {}
         for name, label in zip(meta.column_names, meta.column_labels):
-            if match_key(name) not in header_keys and label and match_key(label) in header_keys:
+            if match_key(name) not in header_keys and label and labels.count(label) == 1 \
+                    and label not in meta.column_names:
                 renamed[name] = label
         frame = frame.rename(columns=renamed)
-    frame = frame.astype(object).where(frame.notna(), None)
     frame.index = pd.RangeIndex(1, 1 + len(frame))
     return RawTable(frame, path, "spss", None)
+
+
+def spss_cells(frame: pd.DataFrame, value_labels: dict, missing_ranges: dict) -> pd.DataFrame:
+    """SPSS codes as cells: a user-missing code (``9`` declared missing, with or without a
+    label) becomes a :class:`~lmlib.parse.DeclaredMissing` (never an empty cell, which a yes/no
+    option column would read as "no"), a labelled code its value label, anything else itself;
+    system-missing values are None. Each distinct value is converted once."""
+    from .parse import DeclaredMissing
+
+    out = {}
+    for column in frame.columns:
+        labels, ranges = value_labels.get(column, {}), missing_ranges.get(column, [])
+
+        def cell(value, labels=labels, ranges=ranges):
+            if value is None or (isinstance(value, float) and value != value):
+                return None
+            if any(_in_range(value, r) for r in ranges):
+                code = f"{int(value)}" if isinstance(value, float) and value.is_integer() else str(value)
+                return DeclaredMissing(code, str(labels.get(value, "")))
+            return labels.get(value, value)
+
+        values = frame[column].astype(object)
+        uniques = pd.unique(values)
+        converted = {u: cell(u) for u in uniques if not (isinstance(u, float) and u != u) and u is not None}
+        out[column] = values.map(lambda v, c=converted: c.get(v) if v in c else None)
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns).astype(object)
+
+
+def _in_range(value, declared: dict) -> bool:
+    low, high = declared.get("lo"), declared.get("hi")
+    try:
+        return low <= value <= high
+    except TypeError:  # a text code against a numeric range, or the reverse
+        return False
 
 
 def _read_parquet(path: Path, parts: list[Path]) -> RawTable:

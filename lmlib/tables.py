@@ -8,7 +8,11 @@ codebook variable of the same ``section`` as extra rows; levels, labels (en/tr),
 One row per table line. Columns (:data:`ROW_COLUMNS`): ``section``, ``item``, ``level``
 (the published.yaml keys: a level name, ``yes`` for a yes/no item, ``parent:level`` for a
 nested level, ``missing``), ``label`` (in the requested language), ``indent`` (0-2),
-``kind`` (count, continuous, header, level, nested, yes, option, missing, not_applicable), ``multi_response``,
+``kind`` (count, continuous, header, level, nested, yes, option, missing, not_applicable;
+``not_in_file`` for an item the file has no column for, one row without counts that the display
+turns into a footnote; ``not_recorded`` for an option of a multi-response item the file has no
+column for, or no filled cell in, while its other options are counted: see :mod:`lmlib.coverage`),
+``multi_response``,
 counts (``n``, ``denominator``, ``percent`` in 0-100 unrounded, Wilson ``ci_low``/``ci_high``),
 continuous statistics (see :func:`lmlib.describe.continuous_summary`), ``summary`` (mean_sd
 or median_iqr) with ``summary_source`` (default or parameter), and the denominator rule
@@ -30,6 +34,7 @@ import pandas as pd
 
 from . import describe
 from .codebook import Codebook, load_codebook
+from .coverage import NOT_IN_FILE, NOT_RECORDED
 from .published import load_published  # noqa: F401 - re-exported
 
 N_ITEM = "n_patients"
@@ -191,8 +196,9 @@ class FrameCounts:
     def multi_response(self, columns: dict[str, str], alpha: float = 0.05) -> pd.DataFrame:
         return describe.multi_response_counts(self.data, columns, alpha=alpha)
 
-    def nerve_groups(self, groups: dict[str, list[str]], alpha: float = 0.05) -> pd.DataFrame:
-        flags = describe.nerve_groups(self.data, groups)
+    def nerve_groups(self, groups: dict[str, list[str]], alpha: float = 0.05,
+                     any_of: frozenset[str] = frozenset()) -> pd.DataFrame:
+        flags = describe.nerve_groups(self.data, groups, any_of=any_of)
         return describe.multi_response_counts(flags, {g: g for g in groups}, alpha=alpha)
 
     def nerve_set(self, columns: dict[str, str], alpha: float = 0.05) -> pd.DataFrame:
@@ -263,19 +269,49 @@ def _nested(source, parent, child, parent_level: str, denominator: int, lang, al
     return rows
 
 
-def _multi(item, label, counts, labels, lang, header: bool) -> list[dict]:
+def _multi(item, label, counts, labels, lang, header: bool, not_recorded=()) -> list[dict]:
+    """Header, one row per option (in ``labels``' order; an option of ``not_recorded`` as a
+    ``not_recorded`` row without counts), then the missing row."""
     rows = [_row(item, "", label, 0, "header", multi_response=True)] if header else []
-    return rows + _count_rows(item, counts, labels, 1, "option", lang, multi_response=True)
+    counted = {r["level"]: r for r in _count_rows(item, counts, labels, 1, "option", lang, multi_response=True)}
+    for option, text in labels.items():
+        if option in not_recorded:
+            rows.append(_row(item, option, text, 1, NOT_RECORDED, multi_response=True))
+        else:
+            rows.append(counted.pop(option))
+    return rows + list(counted.values())  # the missing row
+
+
+def group_label(codebook: Codebook, group: dict, lang: str = "en") -> str:
+    """A group's label with its rule when it has several nerves: "CN 4–6 (all of 4, 5, 6 involved)"."""
+    label = group["label"][lang]
+    if len(group["members"]) < 2:
+        return label
+    members = ", ".join(str(n) for n in group["members"])
+    return text(f"tables.group_rule_{codebook.group_rule(group)}", lang, label=label, members=members)
+
+
+def _not_recorded_options(source, columns: dict[str, str], absent) -> set[str]:
+    """Options with no column in the file (``absent``, cleaned column names) or without one
+    recorded value while another option has some: counted as "not recorded", never as "no"."""
+    empty = {o for o, col in columns.items() if col in absent}
+    for option, col in columns.items():
+        if option not in empty and int(source.boolean(col)["denominator"].iloc[0]) == 0:
+            empty.add(option)
+    return set() if len(empty) == len(columns) else empty
 
 
 def item_rows(data, codebook: Codebook, item: str, *, lang: str = "en",
               summary: dict | None = None, rules: dict | None = None, previous: str | None = None,
-              alpha: float = 0.05) -> list[dict]:
+              alpha: float = 0.05, not_in_file=frozenset()) -> list[dict]:
     """The rows of one item (see the module docstring for the columns); ``data`` is the
-    cohort or a source of counts (see :func:`counts_source`)."""
+    cohort or a source of counts (see :func:`counts_source`); ``not_in_file``: cleaned column
+    names the file has no column for (:func:`lmlib.coverage.not_in_file`)."""
     source = counts_source(data)
     kind = item_kind(codebook, item)
     label = item_label(codebook, item, lang)
+    if item in not_in_file:
+        return [_row(item, "", text("by_nerve", lang) if kind == "nerve_set" else label, 0, NOT_IN_FILE)]
     if kind == "count":
         return [_row(item, "", label, 0, "count", n=source.n_patients())]
     if kind == "continuous":
@@ -289,15 +325,19 @@ def item_rows(data, codebook: Codebook, item: str, *, lang: str = "en",
         return _count_rows(item, source.boolean(item, alpha), {"yes": label}, 0, "yes", lang)
     if kind == "multi_response":
         var = codebook[item]
-        counts = source.multi_response({o.name: var.option_column(o.name) for o in var.options}, alpha)
-        return _multi(item, label, counts, {o.name: o.label.get(lang, o.name) for o in var.options}, lang, True)
+        columns = {o.name: var.option_column(o.name) for o in var.options}
+        empty = _not_recorded_options(source, columns, not_in_file)
+        counts = source.multi_response({o: c for o, c in columns.items() if o not in empty}, alpha)
+        return _multi(item, label, counts, {o.name: o.label.get(lang, o.name) for o in var.options}, lang, True,
+                      empty)
     if kind == "nerve_groups":
         groups = codebook.cranial_nerves.get("groups", [])
         counts = source.nerve_groups({g["name"]: [codebook.nerve_column(n) for n in g["members"]] for g in groups},
-                                     alpha)
+                                     alpha, any_of=frozenset(g["name"] for g in groups
+                                                             if codebook.group_rule(g) == "any"))
         any_nerve = [d["name"] for d in codebook.derived if d["rule"] == "any_nerve"]
         header = previous not in any_nerve  # shown under "CN involvement" when it precedes
-        return _multi(item, label, counts, {g["name"]: g["label"][lang] for g in groups}, lang, header)
+        return _multi(item, label, counts, {g["name"]: group_label(codebook, g, lang) for g in groups}, lang, header)
     if kind == "nerve_set":
         numbers = codebook.cranial_nerves["numbers"]
         cols = {codebook.nerve_column(n): codebook.nerve_column(n) for n in numbers}
@@ -309,7 +349,7 @@ def item_rows(data, codebook: Codebook, item: str, *, lang: str = "en",
 
 def section_table(data, codebook: Codebook | None = None, section: str = "table1", *,
                   summary: dict | str | None = None, lang: str = "en", published: dict | None = None,
-                  denominators: dict | None = None, alpha: float = 0.05) -> pd.DataFrame:
+                  denominators: dict | None = None, alpha: float = 0.05, not_in_file=None) -> pd.DataFrame:
     """A descriptive table of one codebook ``section`` as a tidy numeric DataFrame.
 
     Parameters
@@ -325,8 +365,14 @@ def section_table(data, codebook: Codebook | None = None, section: str = "table1
     denominators : item -> boolean column to leave out of its denominator (None disables),
         on top of :data:`DEFAULT_DENOMINATOR_EXCLUDES` and the codebook.
     alpha : 1 - confidence level of the Wilson intervals.
+    not_in_file : the items the cohort file has no column for
+        (:attr:`lmlib.cohort.Cohort.not_in_file`): each is one ``not_in_file`` row (a
+        footnote once displayed), an option of a multi-response item a ``not_recorded`` row.
+        Without it an option with no recorded value is still shown as not recorded when
+        another option of its item has values.
     """
     codebook = codebook or load_codebook()
+    not_in_file = frozenset(not_in_file or ())
     published = load_published() if published is None else published
     summary = parse_summary(summary)
     items = section_items(codebook, section, published)
@@ -337,7 +383,8 @@ def section_table(data, codebook: Codebook | None = None, section: str = "table1
     source = counts_source(data)
     rows, previous = [], None
     for item in items:
-        rows += item_rows(source, codebook, item, lang=lang, summary=summary, rules=rules, previous=previous, alpha=alpha)
+        rows += item_rows(source, codebook, item, lang=lang, summary=summary, rules=rules, previous=previous,
+                          alpha=alpha, not_in_file=not_in_file)
         previous = item
     table = pd.DataFrame(rows).reindex(columns=ROW_COLUMNS)
     table["section"] = section
@@ -345,6 +392,14 @@ def section_table(data, codebook: Codebook | None = None, section: str = "table1
     for col in ("n", "denominator", "missing", "excluded"):
         table[col] = table[col].astype("Int64")
     return table.reset_index(drop=True)
+
+
+def has_counts(table: pd.DataFrame, items) -> bool:
+    """True when ``table`` counts ``items`` (one item or several: each has level, option, yes,
+    nested or continuous rows), False when one is not in the file or not in the table."""
+    kinds = ("level", "option", "yes", "nested", "continuous")
+    items = [items] if isinstance(items, str) else list(items)
+    return all(bool(table.loc[table["item"] == item, "kind"].isin(kinds).any()) for item in items)
 
 
 def table1(data, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:

@@ -31,37 +31,45 @@ data_cut: str = ""  # data cut-off date yyyy-mm-dd; empty: none
 screening: str = ""  # screening log of every referred patient (flow diagram); empty: none, or the synthetic one
 show_ci: bool = True  # show the Wilson 95% CI column (the exported paper layout never has it)
 suppress_below: int = 0  # small-cell rule: counts 1 to k-1 shown as "<k" (e.g. 5); 0: off, as the paper
+study: str = ""  # study file: your headers, spellings, levels and variables; empty: none
+lenient: bool = False  # True: invalid cells become missing and are listed in the appendix
 '''
 
 SETUP = '''\
 from lmlib import crosstab, export, flow, plots, suppress, tables
 from lmlib.codebook import load_codebook
 from lmlib.cohort import load_cohort, load_screening
-from lmlib.present import Style, crosstabs, descriptive, page
+from lmlib.present import Style, appendix, cohort_notes, crosstabs, descriptive, page
 
-cb = load_codebook(codebook or None)
-cohort = load_cohort(data or None, cb, data_cut=data_cut or None, reuse_processed=True)
+cb = load_codebook(codebook or None, study=study or None)
+cohort = load_cohort(data or None, cb, data_cut=data_cut or None, strict=not lenient, reuse_processed=True)
 out = export.output_dir(output_dir)
 style = Style(lang, decimals, decimal_mark, suppress_below)
 downloads = page.Downloads(out, style)
 summary = tables.parse_summary(continuous_summary)
 parameters = dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang, decimals=decimals,
                   decimal_mark=decimal_mark, continuous_summary=continuous_summary, data_cut=data_cut,
-                  show_ci=show_ci, screening=screening, suppress_below=suppress_below)
+                  show_ci=show_ci, screening=screening, suppress_below=suppress_below, study=study, lenient=lenient)
 page.show_cohort(cohort, style)'''
 
 
 def figure(name: str, number: int, table: str, items: str, draw: str, caption: str) -> str:
-    """The cell of a bar figure of ``table``: drawn, written (PNG, PDF) and shown, or left out
-    under small-cell suppression."""
+    """The cell of a bar figure of ``table``: drawn, written (PNG, PDF) and shown; left out when
+    the file does not record its items (said under the table) or under small-cell suppression."""
     return f'''\
-if suppress.figure_hides({table}, {items}):
+if not tables.has_counts({table}, {items}):
+    pass  # not in this file: said under the table
+elif suppress.figure_hides({table}, {items}):
     page.skip_figure(out / "figures" / "{name}.png", suppress_below, style)
 else:
     fig = {draw}
     page.show_figure(fig, out / "figures", "{name}", number={number}, style=style, downloads=downloads,
                      caption={caption},
                      alt=descriptive.bars_alt({table}, {items}, style))'''
+
+
+SYNTHETIC_NOTE = "page.paragraph(cohort_notes.synthetic_note(cohort, style))"  # nothing on a user's cohort
+APPENDIX = 'appendix.show_appendix(cohort, style, out / "tables", downloads)'  # nothing without problems
 
 
 def colophon(section: str) -> str:
@@ -76,10 +84,12 @@ DESCRIPTIVE = [
     prose("notebook.common.parameters", tags=["remove-cell"]),  # shown in JupyterLab, not in the report
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
-    prose("notebook.common.synthetic"),
+    code(SYNTHETIC_NOTE),
     prose("notebook.descriptive.table1"),
     code('''\
-t1 = suppress.suppress_table(tables.table1(cohort.data, cb, summary=summary, lang=lang), suppress_below)
+t1 = suppress.suppress_table(tables.table1(cohort.data, cb, summary=summary, lang=lang, not_in_file=cohort.not_in_file),
+                             suppress_below)
+page.warnings(descriptive.notice_lines(t1, style))
 page.show_table(descriptive.display_table(t1, style, hide_ci=not show_ci))'''),
     prose("notebook.descriptive.files"),
     code('''\
@@ -109,6 +119,7 @@ else:
     prose("notebook.descriptive.primary"),
     code(figure("primary_site", 3, "t1", '"primary_site"', "plots.primary_site_figure(t1, style=style)",
                 'style.text("figure.primary_site", n=style.count(descriptive.table_n(t1)))')),
+    code(APPENDIX),
     code("downloads.show()"),
     prose("notebook.common.colophon"),
     code(colophon("01_descriptive")),
@@ -119,10 +130,12 @@ IMAGING = [
     prose("notebook.common.parameters", tags=["remove-cell"]),
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
-    prose("notebook.common.synthetic"),
+    code(SYNTHETIC_NOTE),
     prose("notebook.imaging.table2"),
     code('''\
-t2 = suppress.suppress_table(tables.table2(cohort.data, cb, summary=summary, lang=lang), suppress_below)
+t2 = suppress.suppress_table(tables.table2(cohort.data, cb, summary=summary, lang=lang, not_in_file=cohort.not_in_file),
+                             suppress_below)
+page.warnings(descriptive.notice_lines(t2, style))
 page.show_table(descriptive.display_table(t2, style, hide_ci=not show_ci))
 files = page.save_table(descriptive.display_table(t2, style, hide_ci=True), out / "tables",
                         export.tidy_csv_frame(t2, style=style), downloads)'''),
@@ -147,6 +160,7 @@ else:
                      largest=style.count(combinations.max()))
     page.show_figure(fig, out / "figures", "upset", number=5, style=style, downloads=downloads, alt=alt,
                      caption=style.text("figure.upset", n=style.count(len(flags))))'''),
+    code(APPENDIX),
     code("downloads.show()"),
     prose("notebook.common.colophon"),
     code(colophon("02_imaging")),

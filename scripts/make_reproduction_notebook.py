@@ -29,6 +29,8 @@ continuous_summary: str = ""  # unused here, kept for uniform parameters
 data_cut: str = ""  # data cut-off date yyyy-mm-dd; empty: none
 published: str = ""  # published-numbers file; empty: data/published.yaml (the source paper)
 suppress_below: int = 0  # small-cell rule: computed counts 1 to k-1 shown as "<k"; 0: off
+study: str = ""  # study file: your headers, spellings, levels and variables; empty: none
+lenient: bool = False  # True: invalid cells become missing and are listed in the appendix
 '''
 
 SETUP = '''\
@@ -36,18 +38,18 @@ from lmlib import export, suppress
 from lmlib.audit import consistency, reproduce
 from lmlib.codebook import load_codebook
 from lmlib.cohort import load_cohort
-from lmlib.present import Style, audit as shown, page
+from lmlib.present import Style, appendix, audit as shown, cohort_notes, page
 from lmlib.published import load_published
 
-cb = load_codebook(codebook or None)
-cohort = load_cohort(data or None, cb, data_cut=data_cut or None, reuse_processed=True)
+cb = load_codebook(codebook or None, study=study or None)
+cohort = load_cohort(data or None, cb, data_cut=data_cut or None, strict=not lenient, reuse_processed=True)
 pub = load_published(published or None)
 out = export.output_dir(output_dir)
 style = Style(lang, decimals, decimal_mark, suppress_below)
 downloads = page.Downloads(out, style)
 parameters = dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang, decimals=decimals,
                   decimal_mark=decimal_mark, continuous_summary=continuous_summary, data_cut=data_cut,
-                  published=published, suppress_below=suppress_below)
+                  published=published, suppress_below=suppress_below, study=study, lenient=lenient)
 page.show_cohort(cohort, style)'''
 
 CELLS = [
@@ -55,7 +57,7 @@ CELLS = [
     prose("notebook.common.parameters", tags=["remove-cell"]),
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
-    prose("notebook.reproduction.synthetic"),
+    code("page.paragraph(cohort_notes.reproduction_note(cohort, style))"),
     prose("notebook.reproduction.part1"),
     code('''\
 findings = consistency.check_published(pub)
@@ -65,8 +67,8 @@ page.show_table(shown.consistency_table(findings, style, cb), out / "tables", sh
     prose("notebook.reproduction.part2"),
     code('''\
 audit = suppress.mask_audit(reproduce.reproduction_audit(cohort.data, cb, pub), suppress_below)
-page.paragraph(shown.summary_sentence(audit, style, cb), strong=True)
-page.show_table(shown.compare_table(audit, style, cb), out / "tables", shown.csv_frame(audit, style), downloads)'''),
+shown.show_comparison(audit, cohort, style, cb, out / "tables", downloads)  # verdicts, or yours beside the paper's'''),
+    code('appendix.show_appendix(cohort, style, out / "tables", downloads)'),
     code("downloads.show()"),
     prose("notebook.common.colophon"),
     code('''\

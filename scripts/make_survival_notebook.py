@@ -32,6 +32,8 @@ landmarks: str = "30,90,180"  # days at which survival is reported
 group_by: str = "treatment,primary_site"  # categorical columns to compare survival by, comma-separated
 risk_times: str = ""  # days under the curve for the numbers at risk; empty: the figure's ticks
 suppress_below: int = 0  # small-cell rule: counts 1 to k-1 shown as "<k" (e.g. 5); 0: off, as the paper
+study: str = ""  # study file: your headers, spellings, levels and variables; empty: none
+lenient: bool = False  # True: invalid cells become missing and are listed in the appendix
 '''
 
 SETUP = '''\
@@ -39,10 +41,10 @@ from lmlib import export
 from lmlib import survival_report as sr
 from lmlib.codebook import load_codebook
 from lmlib.cohort import load_cohort
-from lmlib.present import page
+from lmlib.present import appendix, cohort_notes, page
 
-cb = load_codebook(codebook or None)
-cohort = load_cohort(data or None, cb, data_cut=data_cut or None, reuse_processed=True)
+cb = load_codebook(codebook or None, study=study or None)
+cohort = load_cohort(data or None, cb, data_cut=data_cut or None, strict=not lenient, reuse_processed=True)
 out = export.output_dir(output_dir)
 report = sr.build(cohort.data, cb, lang=lang, decimals=decimals, decimal_mark=decimal_mark, time_unit=time_unit,
                   landmarks=landmarks, group_by=group_by, risk_times=risk_times, suppress_below=suppress_below)
@@ -56,7 +58,8 @@ from lmlib.colophon import show_colophon
 show_colophon(cohort, parameters=dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang,
                                       decimals=decimals, decimal_mark=decimal_mark, data_cut=data_cut,
                                       time_unit=time_unit, landmarks=landmarks, group_by=group_by,
-                                      risk_times=risk_times, suppress_below=suppress_below),
+                                      risk_times=risk_times, suppress_below=suppress_below, study=study,
+                                      lenient=lenient),
               sections=["03_survival"])'''
 
 
@@ -65,11 +68,12 @@ CELLS = [
     prose("notebook.survival.parameters", tags=["remove-cell"]),  # shown in JupyterLab, not in the report
     code(PARAMETERS, tags=["parameters"]),
     code(SETUP),
-    prose("notebook.common.synthetic"),
+    code("page.paragraph(cohort_notes.synthetic_note(cohort, report.style))"),  # nothing on a user's cohort
     prose("notebook.survival.reading"),
     code("page.paragraph(sr.censoring_text(report))"),
     prose("notebook.survival.median"),
     code("page.paragraph(sr.headline(report), strong=True)"),
+    code("page.paragraph(cohort_notes.survival_paper_note(cohort, report))"),  # the paper's 11.2–48.7, synthetic only
     prose("notebook.survival.conventions"),
     code("page.show_table(sr.summary_styler(report))"),
     code("page.paragraph(sr.mean_text(report))"),
@@ -92,6 +96,7 @@ for item in report.group_by:
     figure += 1'''),
     prose("notebook.survival.manuscript"),
     code("sr.show_manuscript_tables(report, out / \"tables\", downloads)"),
+    code('appendix.show_appendix(cohort, report.style, out / "tables", downloads)'),
     code("downloads.show()"),
     prose("notebook.common.colophon"),
     code(COLOPHON),

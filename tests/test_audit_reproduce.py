@@ -67,3 +67,29 @@ def test_the_input_is_not_modified(data):
     before = data.copy()
     reproduction_audit(data)
     assert data.equals(before)
+
+
+def test_committed_reproduction_notebook_is_what_its_generator_writes():
+    import subprocess
+    import sys
+
+    from lmlib import config
+
+    result = subprocess.run([sys.executable, str(config.PROJ_ROOT / "scripts" / "make_reproduction_notebook.py"),
+                             "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_your_series_beside_the_published_one_gives_both_numbers_and_their_difference_without_a_verdict(data):
+    from lmlib.audit.reproduce import side_by_side
+
+    own = data.copy()
+    own.loc[own.index[0], "sex"] = "male" if own["sex"].iloc[0] == "female" else "female"
+    females = int((own["sex"] == "female").sum())
+    frame = side_by_side(reproduction_audit(own))
+    assert "status" not in frame
+    row = frame[(frame["item"] == "sex") & (frame["level"] == "female") & (frame["statistic"] == "n")].iloc[0]
+    assert (row["published_value"], row["computed_value"], row["difference"]) == (12, females, females - 12)
+    assert row["label"] == "Sex: Female"
+    percent = frame[(frame["item"] == "sex") & (frame["level"] == "female") & (frame["statistic"] == "percent")]
+    assert percent["difference"].iloc[0] == pytest.approx(100 * females / len(own) - 37.5)

@@ -66,6 +66,12 @@ def case_no_sex_column(path):
 
 def case_many_bad_ages(path):
     frame = synthetic()
+    frame["Yaş"] = [f"yaşlı {i}" for i in range(len(frame))]
+    return write(frame, path)
+
+
+def case_one_bad_age_everywhere(path):
+    frame = synthetic()
     frame["Yaş"] = "yaşlı"
     return write(frame, path)
 
@@ -88,7 +94,7 @@ CASES = [
     ("cohort.xls", case_bytes(b"\xd0\xcf\x11\xe0"), ["cohort.xls: unsupported file type", "save it as .xlsx"], None),
     ("no_sex.csv", case_no_sex_column, ["no_sex.csv", "expected a column for 'Sex'"], None),
     ("unknown_level.csv", lambda p: edited(p, [(2, "Cinsiyet", "X")]),
-     ["expected one of female (Kadın), male (Erkek)", "[invalid_categorical]"], (4, "Cinsiyet", "X")),
+     ["expected one of Female (Kadın), Male (Erkek)", "[invalid_categorical]"], (4, "Cinsiyet", "X")),
     ("impossible_date.csv", lambda p: edited(p, [(0, "LM tanı tarihi", "31.02.2015")]),
      ["expected a real calendar date", "[invalid_date]"], (2, "LM tanı tarihi", "31.02.2015")),
     ("future_date.csv", lambda p: edited(p, [(5, "Ölüm / son kontrol tarihi", "01.06.2019")]),
@@ -99,7 +105,10 @@ CASES = [
     ("merged_cells.xlsx", case_merged_data_cells,
      ["merged_cells.xlsx, row 3, column 'Tedavi': expected a value for 'Treatment' (required)"], None),
     ("many_problems.csv", case_many_bad_ages,
-     ["32 problem(s) must be fixed", f"... and {32 - MAX_LISTED} more", "expected a number"], (2, "Yaş", "yaşlı")),
+     ["32 problem(s) must be fixed", f"... and {32 - MAX_LISTED} more", "expected a number"], (2, "Yaş", "yaşlı 0")),
+    ("one_cause.csv", case_one_bad_age_everywhere,  # one value on every row: one line naming the rows
+     ["32 problem(s) must be fixed", "rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, ... (32 rows), column 'Yaş': "
+      "value 'yaşlı': expected a number"], None),
 ]
 
 

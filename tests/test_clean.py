@@ -136,7 +136,7 @@ def test_unknown_level_is_reported_with_row_column_value_and_expected(write_csv)
     cohort = load(write_csv, with_column("Sex", ["Male", "Other", "F"]))
     problem = cohort.errors.iloc[0]
     assert (problem["row"], problem["column"], problem["value"]) == (3, "Sex", "Other")
-    assert "female" in problem["expected"] and "male" in problem["expected"]
+    assert "Female" in problem["expected"] and "Male" in problem["expected"]
     assert pd.isna(cohort.data["sex"].loc[3])
 
 
@@ -283,3 +283,44 @@ def test_cleaning_is_deterministic_and_typed(write_csv):
     assert isinstance(first.data["sex"].dtype, pd.CategoricalDtype)
     assert list(first.data["sex"].cat.categories) == ["female", "male"]
     assert str(first.data["hydrocephalus"].dtype) == "boolean"
+
+
+def test_an_unknown_column_names_the_closest_known_headers_and_the_study_file_line(write_csv):
+    rows = [{("Başağrısı" if k == "Headache" else k): v for k, v in row.items()} for row in minimal_rows()]
+    cohort = load(write_csv, rows)
+    warning = cohort.problems[cohort.problems["rule"] == "unknown_column"].iloc[0]
+    assert warning["column"] == "Başağrısı"
+    assert "did you mean Headache / Baş ağrısı (Clinical symptoms)" in warning["expected"]
+    line = warning["expected"].split("study file: ")[1]
+    assert line == '- {name: symptoms, options: [{name: headache, aliases: ["Başağrısı"]}]}'
+
+
+def test_an_unknown_level_names_the_closest_levels(write_csv):
+    cohort = load(write_csv, with_column("Histology", ["Adenokarsinoma", "Adenocarcinoma", "Adenocarcinoma"]))
+    problem = cohort.errors[cohort.errors["rule"] == "invalid_categorical"].iloc[0]
+    assert problem["value"] == "Adenokarsinoma"
+    assert "closest: Adenocarcinoma / Adenokarsinom" in problem["expected"]
+
+
+def test_the_suggested_study_line_maps_the_column(write_csv, tmp_path):
+    from lmlib.codebook import load_codebook
+
+    rows = [{("Başağrısı" if k == "Headache" else k): v for k, v in row.items()} for row in minimal_rows()]
+    path = write_csv(rows)
+    warning = load(write_csv, rows).problems.query("rule == 'unknown_column'").iloc[0]
+    study = tmp_path / "s.yaml"
+    study.write_text("variables:\n  " + warning["expected"].split("study file: ")[1] + "\n", encoding="utf-8")
+    cohort = load_cohort(path, load_codebook(study=study), strict=False)
+    assert not (cohort.problems["rule"] == "unknown_column").any()
+    assert cohort.data["symptoms_headache"].all()
+
+
+def test_messages_name_labels_never_internal_names_or_tuples(write_csv):
+    rows = minimal_rows()
+    for row in rows:
+        row["Last follow up"] = row["Last contact date"]
+    rows[0]["Histology"] = "Invasive ductal carcinoma"
+    cohort = load(write_csv, rows)
+    text = " ".join(cohort.problems["expected"])
+    assert "('" not in text and "last_contact_date" not in text and "primary_site" not in text
+    assert "'Date of death or last contact'" in text and "Primary malignancy origin 'Lung'" in text

@@ -150,15 +150,18 @@ def test_the_audit_shows_labels_and_verdict_words_never_raw_keys(cohort, codeboo
     assert "CN 7–8" in shown and "consistent only if truncated" in shown
 
 
-def test_the_audit_legend_comes_before_its_table():
-    import nbformat
+def test_the_audit_legend_comes_before_its_table(monkeypatch):
+    from lmlib.audit import reproduce
+    from lmlib.cohort import load_cohort
+    from lmlib.present import Style, audit, page
 
-    from lmlib import config
-
-    nb = nbformat.read(config.NOTEBOOKS_DIR / "04_reproduction.ipynb", as_version=4)
-    legend = next(i for i, c in enumerate(nb.cells) if "DIFFERS (unexplained)" in c.source)
-    table = next(i for i, c in enumerate(nb.cells) if "compare_table" in c.source)
-    assert legend < table
+    shown = []
+    monkeypatch.setattr(page, "show", shown.append)
+    cohort = load_cohort()
+    audit.show_comparison(reproduce.reproduction_audit(cohort.data), cohort, Style())
+    page_text = "\n".join(shown)
+    assert "DIFFERS (unexplained)" in page_text and 'id="lm-table-audit"' in page_text
+    assert page_text.index("DIFFERS (unexplained)") < page_text.index('id="lm-table-audit"')
 
 
 def test_the_methods_paragraph_cites_author_year_and_lists_exactly_the_works_it_cites():

@@ -69,7 +69,7 @@ def check_docx(data: bytes, header_rows: int = 1) -> dict:
     runs = first.findall(f"{W}r")
     assert runs[0].find(f"{W}rPr/{W}b") is not None
     caption = "".join(t.text or "" for t in first.iter(f"{W}t"))
-    assert re.match(r"(Table|Tablo) (\d+|S\d+)\. \S", caption), caption
+    assert re.match(r"(Table|Tablo) (\d+|[SA]\d+)\. \S", caption), caption
     table = next(c for c in children if c.tag == f"{W}tbl")
     borders = table.find(f"{W}tblPr/{W}tblBorders")
     assert borders is not None and {b.get(f"{W}val") for b in borders} == {"nil"}

@@ -71,12 +71,11 @@ def sentences(page: Path) -> set[str]:
     return out
 
 
-def build(folder: Path, lang: str, *extra) -> Path:
+def build(folder: Path, lang: str, *extra, data: Path = config.SYNTHETIC_COHORT, data_cut: str = "2018-12-31") -> Path:
     notebooks = [config.NOTEBOOKS_DIR / f"{name}.ipynb" for name in SECTIONS]
     result = subprocess.run([sys.executable, "-m", "lmlib.report", "build", *map(str, notebooks), "--output-dir",
-                             str(folder), "--data", str(config.SYNTHETIC_COHORT), "--data-cut", "2018-12-31",
-                             "--lang", lang, *extra], cwd=config.PROJ_ROOT, capture_output=True, text=True,
-                            timeout=1200)
+                             str(folder), "--data", str(data), "--data-cut", data_cut, "--lang", lang, *map(str, extra)],
+                            cwd=config.PROJ_ROOT, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stderr
     return folder
 
@@ -87,14 +86,18 @@ def builds(tmp_path_factory):
     return {lang: build(root / lang, lang) for lang in ("en", "tr")}
 
 
-def test_no_sentence_of_the_english_build_appears_in_the_turkish_build(builds):
+def shared_sentences(builds) -> dict[str, list[str]]:
     found = {}
     for page in PAGES:
         english, turkish = sentences(builds["en"] / f"{page}.html"), sentences(builds["tr"] / f"{page}.html")
         assert len(english) > 10 and len(turkish) > 10, page
         if english & turkish:
             found[page] = sorted(english & turkish)
-    assert found == {}
+    return found
+
+
+def test_no_sentence_of_the_english_build_appears_in_the_turkish_build(builds):
+    assert shared_sentences(builds) == {}
 
 
 def test_the_turkish_build_has_turkish_headings_titles_and_index(builds):
@@ -111,7 +114,7 @@ def test_the_turkish_build_has_turkish_headings_titles_and_index(builds):
     assert "Genel medyan sağkalım: 30 gün (SH 9.5; %95 GA 11.3–48.7" in survival
 
 
-def test_the_numbers_of_both_builds_are_byte_identical_in_every_csv(builds):
+def csv_numbers_agree(builds) -> None:
     english = sorted(p.name for p in (builds["en"] / "tables").glob("*.csv"))
     assert english == sorted(p.name for p in (builds["tr"] / "tables").glob("*.csv")) and len(english) >= 10
     for name in english:
@@ -127,17 +130,27 @@ def test_the_numbers_of_both_builds_are_byte_identical_in_every_csv(builds):
             assert (en["display"] != tr["display"]).any(), name  # the words did change
 
 
-@pytest.mark.parametrize("lang", ["en", "tr"])
-def test_every_exported_table_passes_the_journal_checks(builds, lang):
-    tables = builds[lang] / "tables"
+def test_the_numbers_of_both_builds_are_byte_identical_in_every_csv(builds):
+    csv_numbers_agree(builds)
+
+
+TABLES = {"table1", "table2", "crosstabs", "survival_summary", "survival_landmarks", "survival_groups", "survival_cox",
+          "audit", "audit_consistency"}
+
+
+def journal_checks(tables: Path, lang: str, expected=TABLES) -> None:
     names = sorted(p.stem for p in tables.glob("*.docx"))
-    assert {"table1", "table2", "crosstabs", "survival_summary", "survival_landmarks", "survival_groups",
-            "survival_cox", "audit", "audit_consistency"} <= set(names)
+    assert set(expected) <= set(names)
     for name in names:
         tex = (tables / f"{name}.tex").read_text(encoding="utf-8")
         check_tex(tex)
         read = check_docx((tables / f"{name}.docx").read_bytes(), header_rows=2 if r"\cmidrule" in tex else 1)
         assert read["caption"].startswith({"en": "Table ", "tr": "Tablo "}[lang]), name
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_every_exported_table_passes_the_journal_checks(builds, lang):
+    journal_checks(builds[lang] / "tables", lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "tr"])
@@ -181,4 +194,104 @@ def test_a_decimal_comma_reaches_the_tables_and_sentences_of_a_section(tmp_path)
     assert result.returncode == 0, result.stderr
     page = html.read_text(encoding="utf-8")
     assert "30 gün (SH 9,5; %95 GA 11,3–48,7" in page and "%49,8 (30,7–66,3)" in page
+    assert "9,543 günlük standart hatasıyla sınırlar 11,296 ve 48,704" in page  # the synthetic cohort's note
     assert "11.3–48.7" not in page
+
+
+# ------------------------------------------------------------------------------ a user's cohort
+# The SPSS export of tests/realistic_exports.py as a user brings it, with the study file the user
+# wrote after `make study` (tests/data/exports/lm_series.study.yaml; the Turkish labels of their
+# two new histologies filled in, as the draft asks), built with LENIENT and two problems: the
+# focal-deficit column is not in the file (a "not recorded" option) and one sex code has no label
+# (an invalid cell, missing under LENIENT, listed in the appendix).
+OWN_TURKISH = {"Clear cell renal cell carcinoma": "Berrak hücreli renal hücreli karsinom",
+               "Signet ring cell carcinoma": "Taşlı yüzük hücreli karsinom"}
+
+
+def own_export(folder: Path) -> tuple[Path, Path]:
+    import pyreadstat
+
+    import realistic_exports as rx
+
+    written = rx.write_spss(rx.truth_table(), folder / "written.sav")
+    frame, meta = pyreadstat.read_sav(str(written), user_missing=True)
+    frame = frame.drop(columns=["focal"])
+    frame.loc[0, "cins"] = 7.0  # no value label: not a sex
+    kept = lambda spec: {k: v for k, v in spec.items() if k in frame.columns}  # noqa: E731
+    export = folder / "lm_series.sav"
+    pyreadstat.write_sav(frame, str(export), column_labels=[meta.column_names_to_labels[c] for c in frame.columns],
+                         variable_value_labels=kept(meta.variable_value_labels),
+                         missing_ranges=kept(meta.missing_ranges),
+                         variable_format={"lmdate": "EDATE10", "fudate": "EDATE10"})
+    study = (config.PROJ_ROOT / "tests" / "data" / "exports" / "lm_series.study.yaml").read_text(encoding="utf-8")
+    for english, turkish in OWN_TURKISH.items():
+        assert f'tr: "{english}"' in study
+        study = study.replace(f'tr: "{english}"', f'tr: "{turkish}"')
+    (folder / "lm_series.study.yaml").write_text(study, encoding="utf-8")
+    return export, folder / "lm_series.study.yaml"
+
+
+@pytest.fixture(scope="module")
+def own_builds(tmp_path_factory):
+    import realistic_exports as rx
+
+    root = tmp_path_factory.mktemp("own")
+    export, study = own_export(root)
+    return {lang: build(root / lang, lang, "--study", study, "--lenient", "--problems", root / f"problems_{lang}.csv",
+                        data=export, data_cut=rx.DATA_CUT) for lang in ("en", "tr")}
+
+
+def test_no_sentence_of_the_english_build_of_a_users_cohort_appears_in_its_turkish_build(own_builds):
+    assert shared_sentences(own_builds) == {}
+
+
+def page_text(folder: Path, page: str) -> str:
+    parser = VisibleText()
+    parser.feed((folder / f"{page}.html").read_text(encoding="utf-8"))
+    return " ".join("".join(parser.parts).split())
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_a_users_cohort_shows_its_rows_notes_appendix_and_side_by_side_in_the_reports_language(own_builds, lang):
+    words = {
+        "en": {"variable": "Karnofsky performance status", "level": "Clear cell renal cell carcinoma",
+               "not_recorded": ("Focal neurological deficit", "not recorded in this file"),
+               "footnote": "Not recorded in this file: the export has no column for this option",
+               "not_in_file": "Not in this file: MRI field strength.", "group": "CN 4–6 (all of 4, 5, 6 involved)",
+               "appendix": "Appendix: problems found in the input file", "lenient": "built with LENIENT=1: 1 invalid",
+               "rule": "none of the levels of the variable or their spellings", "beside": "Table S2. Your series beside",
+               "synthetic": "synthetic", "colophon": "synthetic data no", "verdict": "DIFFERS (unexplained)"},
+        "tr": {"variable": "Karnofsky performans skoru", "level": "Berrak hücreli renal hücreli karsinom",
+               "not_recorded": ("Fokal nörolojik defisit", "bu dosyada kayıtlı değil"),
+               "footnote": "Bu dosyada kayıtlı değil: veri dosyasında bu seçeneğin sütunu yok",
+               "not_in_file": "Bu dosyada bulunmayan değişkenler: MRG alan gücü.",
+               "group": "KS 4-6 (4, 5, 6 numaralı sinirlerin tümü tutulmuş)",
+               "appendix": "Ek: girdi dosyasında bulunan sorunlar", "lenient": "LENIENT=1 ile hazırlanmıştır: geçersiz 1",
+               "rule": "değişkenin düzeylerinden ya da yazımlarından hiçbiri değil",
+               "beside": "Tablo S2. Sizin seriniz ve yayımlanan seri yan yana", "synthetic": "sentetik",
+               "colophon": "sentetik veri hayır",
+               "verdict": "FARKLI (açıklanamayan)"},
+    }[lang]
+    folder = own_builds[lang]
+    pages = {page: page_text(folder, page) for page in SECTIONS}
+    label, cell = words["not_recorded"]  # the option's row: its label, a footnote mark, the cell
+    assert re.search(re.escape(label) + r"[a-z]? ?" + re.escape(cell), pages["01_descriptive"])
+    for key in ("variable", "level", "footnote"):
+        assert words[key] in pages["01_descriptive"], key
+    for key in ("not_in_file", "group"):
+        assert words[key] in pages["02_imaging"], key
+    assert words["beside"] in pages["04_reproduction"] and words["verdict"] not in pages["04_reproduction"]
+    for page, text in pages.items():  # each report ends with the appendix; no sentence about the synthetic cohort
+        assert words["appendix"] in text and words["lenient"] in text and words["rule"] in text, page
+        assert words["synthetic"] not in text.lower().replace(words["colophon"], ""), page  # the colophon's "no"
+    problems = pd.read_csv(folder.parent / f"problems_{lang}.csv")
+    assert set(problems["rule"]) == {"invalid_categorical", "missing_option_column"}
+
+
+def test_the_numbers_of_both_builds_of_a_users_cohort_are_byte_identical_in_every_csv(own_builds):
+    csv_numbers_agree(own_builds)
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_every_exported_table_of_a_users_cohort_passes_the_journal_checks(own_builds, lang):
+    journal_checks(own_builds[lang] / "tables", lang, TABLES | {"appendix_problems", "appendix_first_problems"})

@@ -35,7 +35,8 @@ ROOT = config.PROJ_ROOT
 PYTHON = sys.executable
 SECTION_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMETER_TYPES = {"data": "str", "codebook": "str", "output_dir": "str", "lang": "str", "decimals": "int",
-                   "continuous_summary": "str", "data_cut": "str", "suppress_below": "int"}
+                   "continuous_summary": "str", "data_cut": "str", "suppress_below": "int", "study": "str",
+                   "lenient": "bool"}
 PARAMETERS_CELL = "\n".join([
     'data: str = ""',
     'codebook: str = ""',
@@ -45,6 +46,7 @@ PARAMETERS_CELL = "\n".join([
     'continuous_summary: str = ""',
     'data_cut: str = ""',
     "suppress_below: int = 0",
+    'study: str = ""',
 ])
 CODE_MARKER = "CODE_MARKER_7f3a"  # a comment in the code cells: must never reach the HTML
 TITLE = "Throw-away section for the tests"

@@ -228,7 +228,7 @@ def test_word_export_has_the_papers_layout(data, tmp_path):
     grid = doc.tables[0]
     assert [c.text for c in grid.rows[0].cells] == ["Characteristic", "n (%)", "95% CI"]
     texts = {r.cells[0].text: r.cells[1].text for r in grid.rows[1:]}
-    assert texts["CN 7–8"] == "3 (9.4%)"
+    assert texts["CN 7–8 (all of 7, 8 involved)"] == "3 (9.4%)"
     assert texts["Isolated intracranial leptomeningeal involvement"] == "4 (12.5%)"
     assert any("Wilson" in p.text for p in doc.paragraphs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table2.csv", "table2.docx", "table2.tex"]

@@ -18,6 +18,7 @@ import math
 
 import pandas as pd
 
+from ..present.audit import SIDE_BY_SIDE_COLUMNS, side_by_side  # noqa: F401 - a user's series beside the paper's
 from ..present.numbers import fmt_number, round_half_away, truncate_decimal
 from .consistency import check_published, printed_decimals, say
 
@@ -52,9 +53,10 @@ def _row(section, item, level, statistic, published, computed, pub_value, comp_v
 
 def _count_rows(entry: dict, computed: dict | None) -> list[dict]:
     item, level, section = entry["item"], str(entry.get("level", "")), entry.get("section", "")
-    if computed is None:
+    if computed is None or pd.isna(computed.get("n")):  # no such row, or an option the file does not record
+        reason = "audit.no_row" if computed is None else "audit.not_recorded"
         return [_row(section, item, level, "n", entry["display"], "—", entry["n"], math.nan, "mismatch",
-                     [say("audit.no_row")])]
+                     [say(reason)])]
     rows = []
     n = computed["n"]
     status = "exact" if n == entry["n"] else "mismatch"
@@ -163,3 +165,4 @@ def reproduction_audit(data: pd.DataFrame, codebook=None, published: dict | None
                        ignore_index=True)
     survival = survival_summary(data, "survival_days", "death")
     return compare_with_published(tables, survival, published)
+

@@ -231,3 +231,96 @@ def summary_sentence(audit: pd.DataFrame, style: Style | None = None, codebook=N
     else:
         parts.append(t("audit.summary_none"))
     return " ".join(parts)
+
+
+SIDE_BY_SIDE_COLUMNS = ["section", "item", "level", "statistic", "label", "published", "computed", "published_value",
+                        "computed_value", "difference"]
+SHOWN_WITH = ["shown", "decimals"]  # what csv_frame needs to print the numbers in a report's style
+
+
+def side_by_side(audit: pd.DataFrame, codebook=None, lang: str = "en") -> pd.DataFrame:
+    """A user's series beside the published one: the audit's rows without a verdict.
+
+    Parameters
+    ----------
+    audit : :func:`lmlib.audit.reproduce.reproduction_audit` of a cohort that is not the paper's.
+    codebook : for the row labels (default ``data/codebook.yaml``).
+    lang : language of the labels.
+
+    Returns
+    -------
+    DataFrame with :data:`SIDE_BY_SIDE_COLUMNS` (and, when the audit has them, the columns of
+    :data:`SHOWN_WITH`): the audit's keys, ``label`` (item and level as the tables name them),
+    the published and computed numbers as printed and as values, and ``difference`` =
+    computed − published (NaN where either is missing; percentage points for percentages,
+    days for survival times). Shown by :func:`side_by_side_table`.
+    """
+    from ..codebook import load_codebook
+
+    codebook = codebook or load_codebook()
+    out = audit.copy()
+    out["label"] = [row_label(item, level, codebook, lang) for item, level in zip(out["item"], out["level"])]
+    published = pd.to_numeric(out["published_value"], errors="coerce")
+    computed = pd.to_numeric(out["computed_value"], errors="coerce")
+    out["published_value"], out["computed_value"] = published, computed
+    counts = (out["statistic"] == "n") & published.notna()  # a count as a count (not the paper's "1 (3.1%)")
+    out.loc[counts, "published"] = [str(int(v)) for v in published[counts]]
+    out["difference"] = computed - published
+    return out[SIDE_BY_SIDE_COLUMNS + [c for c in SHOWN_WITH if c in out]].reset_index(drop=True)
+
+
+def row_label(item: str, level: str, codebook, lang: str = "en") -> str:
+    """An audited row as the tables name it: "Sex: Female", "Histological type: Lung:
+    Adenocarcinoma", "Median overall survival"."""
+    return ": ".join(filter(None, [item_text(item, codebook, lang), level_text(item, level, codebook, lang)]))
+
+
+DIFFERENCE_DECIMALS = {"percent": 1, "mean": 1, "sd": 1, "se": 1, "ci_low": 1, "ci_high": 1}  # else 0
+
+
+def difference_text(difference, statistic: str, style: Style) -> str:
+    """A difference with its sign: "+2", "−1.5" (percentage points, days), "0", "—" when missing;
+    one decimal for percentages, means, SDs, SEs and confidence limits, none for counts and times."""
+    if pd.isna(difference):
+        return "—"
+    text = style.number(difference, DIFFERENCE_DECIMALS.get(statistic, 0))
+    if text.startswith("-"):
+        return "−" + text[1:]
+    return text if float(difference) == 0 or set(text) <= set("0.,") else f"+{text}"
+
+
+def side_by_side_table(frame: pd.DataFrame, style: Style | None = None, codebook=None,
+                       number="S2") -> DisplayTable:
+    """A user's series beside the published one (:func:`side_by_side`): the row ("Sex: Female"),
+    statistic, published, yours and the difference, without a verdict (Table S2; five columns,
+    so that it fits a portrait page in Word)."""
+    style = style or Style()
+    t = style.text
+    shown = csv_frame(frame, style)
+    table = DisplayTable("audit", number=number, title=t("audit.title.side_by_side"), lang=style.lang)
+    table.add_column("label", t("table.characteristic"), align="left")
+    table.add_column("statistic", t("audit.h.statistic"), align="left")
+    for key, head in (("published", "published"), ("computed", "yours"), ("difference", "difference")):
+        table.add_column(key, t(f"audit.h.{head}"))
+    for r in shown.to_dict("records"):
+        label = row_label(r["item"], r["level"], codebook, style.lang) if codebook is not None else r["label"]
+        table.add_row({"label": label, "statistic": t(f"audit.stat.{r['statistic']}"), "published": r["published"],
+                       "computed": r["computed"], "difference": difference_text(r["difference"], r["statistic"], style)})
+    table.add_note(t("audit.note.side_by_side"))
+    return table
+
+
+def show_comparison(audit: pd.DataFrame, cohort, style: Style, codebook=None, folder=None, downloads=None) -> None:
+    """Part 2 of the reproduction section: for the synthetic cohort (made from the paper) the
+    verdicts explained, the summary paragraph and every published number judged (Table S2);
+    for a user's series the published numbers beside theirs with the difference, no verdict
+    (:func:`side_by_side_table`). With ``folder`` the table is also written (.csv, .tex, .docx)."""
+    from . import page
+
+    if cohort.is_synthetic:
+        page.bullets(legend(style))
+        page.paragraph(summary_sentence(audit, style, codebook), strong=True)
+        page.show_table(compare_table(audit, style, codebook), folder, csv_frame(audit, style), downloads)
+    else:
+        mine = side_by_side(audit, codebook, style.lang)
+        page.show_table(side_by_side_table(mine, style, codebook), folder, csv_frame(mine, style), downloads)

@@ -3,7 +3,9 @@
 
 Every non-default choice is stated under the table: the continuous summary with who chose it
 and the Shapiro–Wilk result, multi-response percentages, a per-item denominator rule, missing
-values, a nested variable that does not apply, the Wilson interval, small-cell suppression.
+values, a nested variable that does not apply, the Wilson interval, small-cell suppression,
+what the file does not record (an option without a column: "not recorded in this file"; an
+item without a column: left out of the rows and named in one note, :mod:`lmlib.coverage`).
 A yes/no item whose patients are left out of the previous item's denominator (lost to follow-up
 under survival) is shown under that item, indented.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..coverage import NOT_IN_FILE, NOT_RECORDED
 from ..describe import SHAPIRO_MAX_N
 from ..suppress import mark as suppressed_mark, table_k
 from .numbers import DASH, Style, is_missing
@@ -44,6 +47,8 @@ def cell(row, style: Style, n_total: int | None = None, trim: bool = False) -> s
     kind = row["kind"]
     if kind == "header":
         return ""
+    if kind in (NOT_RECORDED, NOT_IN_FILE):  # no column in the file: never a count of 0
+        return style.text(f"tables.{kind}_cell")
     if suppressed(row):
         return suppressed_mark(row["suppression"], int(row["suppress_below"]))
     if kind == "not_applicable":
@@ -64,7 +69,8 @@ def cells(table: pd.DataFrame, style: Style, trim: bool = False) -> tuple[list[s
     """The value and CI cells of every row of a tidy table."""
     n_total = table_n(table)
     values = [cell(r, style, n_total, trim) for _, r in table.iterrows()]
-    cis = ["" if r["kind"] == "not_applicable" else style.ci(r["ci_low"], r["ci_high"]) for _, r in table.iterrows()]
+    cis = ["" if r["kind"] in ("not_applicable", NOT_RECORDED, NOT_IN_FILE) else style.ci(r["ci_low"], r["ci_high"])
+           for _, r in table.iterrows()]
     return values, cis
 
 
@@ -119,6 +125,8 @@ def notes_and_marks(table: pd.DataFrame, style: Style, hide_ci: bool = True) -> 
         first_of_item = pos == 0 or rows.at[pos - 1, "item"] != r["item"]
         if r["multi_response"] and first_of_item:
             mark(pos, t("tables.note.multi"))
+        if r["kind"] == NOT_RECORDED:
+            mark(pos, t("tables.note.not_recorded"))
         if isinstance(r["denominator_rule"], str) and first_of_item:
             counted = rows[(rows["item"] == r["item"]) & (rows["kind"] == "level")]
             rule = r["denominator_rule_label"] if isinstance(r.get("denominator_rule_label"), str) \
@@ -129,6 +137,9 @@ def notes_and_marks(table: pd.DataFrame, style: Style, hide_ci: bool = True) -> 
             parent = rows.loc[:pos - 1][rows.loc[:pos - 1, "indent"] == 1]
             mark(pos, t("tables.note.not_applicable", label=r["label"],
                         parent=parent["label"].iloc[-1] if len(parent) else ""))
+    absent = rows.loc[rows["kind"] == NOT_IN_FILE, "label"]
+    if len(absent):
+        notes.append(t("tables.note.not_in_file", labels=", ".join(dict.fromkeys(absent))))
     if (rows["kind"] == "missing").any():
         notes.append(t("tables.note.missing"))
     if not hide_ci:
@@ -136,6 +147,12 @@ def notes_and_marks(table: pd.DataFrame, style: Style, hide_ci: bool = True) -> 
     if k >= 2:
         notes.append(footnote(k, style.lang))
     return notes, scratch.footnotes, marks
+
+
+def shown_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows a reader sees: all but the items the file has no column for (``not_in_file``,
+    named in a note instead)."""
+    return table[table["kind"] != NOT_IN_FILE]
 
 
 def indents(table: pd.DataFrame) -> list[int]:
@@ -181,18 +198,30 @@ def display_table(table: pd.DataFrame, style: Style | None = None, *, lang: str 
     notes, footnotes, marks = notes_and_marks(rows, style, hide_ci)
     out.footnotes = list(footnotes)
     for pos, (r, indent) in enumerate(zip(rows.to_dict("records"), indents(rows))):
+        if r["kind"] == NOT_IN_FILE:
+            continue
         entry = {"label": r["label"], "value": values[pos]}
         if not hide_ci:
             entry["ci"] = cis[pos]
         out.add_row(entry, indent=indent, bold=r["kind"] == "header", marks={"label": marks.get(pos, "")})
     for note in notes:
         out.add_note(note)
-    kinds = set(rows["kind"])
-    used = (["sd"] if ((rows["kind"] == "continuous") & (rows["summary"] == "mean_sd")).any() else [])
+    visible = shown_rows(rows)
+    kinds = set(visible["kind"])
+    used = (["sd"] if ((visible["kind"] == "continuous") & (visible["summary"] == "mean_sd")).any() else [])
     used += [] if hide_ci else ["ci"]
-    used += ["cn"] if rows["item"].isin(["cranial_nerve_groups", "cranial_nerves"]).any() else []
+    used += ["cn"] if visible["item"].isin(["cranial_nerve_groups", "cranial_nerves"]).any() else []
     out.abbreviations = abbreviations(style.lang, *used) if used and kinds else ""
     return out
+
+
+def notice_lines(table: pd.DataFrame, style: Style) -> list[str]:
+    """One warning per item of ``table`` missing for every patient
+    (:func:`lmlib.coverage.empty_items`), shown above the table: never a quiet row of zeros."""
+    from ..coverage import empty_items
+
+    return [style.text("tables.notice.all_missing", label=r.label, n=style.count(r.n))
+            for r in empty_items(table).itertuples()]
 
 
 def range_text(low, high, style: Style, decimals: int | None = None) -> str:

@@ -124,6 +124,11 @@ def paragraph(text: str, strong: bool = False, css_class: str = "") -> str:
     return f"<p{cls}>{body}</p>"
 
 
+def bullets(texts) -> str:
+    """A bulleted list of plain texts (escaped)."""
+    return "<ul>" + "".join(f"<li>{escape(text)}</li>" for text in texts) + "</ul>"
+
+
 def figure(png: bytes, alt: str, caption_label: str, caption: str, width_in: float) -> str:
     """A figure: the PNG embedded (no outside file needed to read the page), its alt text, and
     the numbered caption under it; shown at its print width (``width_in`` inches, 96 px each)."""

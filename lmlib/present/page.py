@@ -31,13 +31,26 @@ def heading(text: str, level: int = 2) -> None:
 
 
 def paragraph(text: str, strong: bool = False) -> None:
-    """A sentence or paragraph of plain text."""
-    show(html.paragraph(text, strong))
+    """A sentence or paragraph of plain text (nothing for "", e.g. a note that does not apply)."""
+    if text:
+        show(html.paragraph(text, strong))
+
+
+def bullets(texts) -> None:
+    """A list of short paragraphs (e.g. the verdicts explained before a table)."""
+    show(html.bullets(texts))
 
 
 def note(text: str) -> None:
     """A short italic remark (e.g. a figure left out under small-cell suppression)."""
     show(f"<p><em>{html.escape(text)}</em></p>")
+
+
+def warnings(texts) -> None:
+    """Warnings a reader must see before what follows (a column missing for every patient), one
+    paragraph each, set apart (nothing for none)."""
+    for text in texts:
+        show(html.paragraph(text, strong=True, css_class="lm-warning"))
 
 
 def cohort_line(cohort, style: Style) -> str:

@@ -142,14 +142,16 @@ def run_sections(notebooks, output_dir: str | Path, parameters: dict, jobs: int 
 def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = None,
           data_cut: str | None = None, settings: dict | None = None, extra: dict | None = None,
           depends=(), jobs: int | None = None, stamp: str | Path | None = None,
-          echo=sys.stdout, warnings_to=sys.stderr) -> BuildResult:
+          echo=sys.stdout, warnings_to=sys.stderr, problems: str | Path | None = None) -> BuildResult:
     """Validate ``data`` (rewriting ``stamp`` when it changed), run the out-of-date sections,
     then write ``<output_dir>/index.html`` if it is out of date and every section succeeded.
 
-    ``settings`` (lang, decimals, suppress_below, ...) are notebook parameters, recorded in the
-    stamp too; ``depends`` are the prerequisites shared by every section (see :func:`is_stale`;
-    the stamp is added to them). Raises :class:`~lmlib.problems.InputError` for unusable input,
-    before any kernel starts.
+    ``settings`` (lang, decimals, suppress_below, study, lenient, ...) are notebook parameters,
+    recorded in the stamp too (``study``, a study file, and ``lenient`` also steer the
+    validation); ``depends`` are the prerequisites shared by every section (see
+    :func:`is_stale`; the stamp is added to them); ``problems``: a CSV file for every problem
+    of the input. Raises :class:`~lmlib.problems.InputError` for unusable input, before any
+    kernel starts.
     """
     from .common import display_path
     from .stamp import validate
@@ -160,12 +162,16 @@ def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = N
         if not notebook.is_file():
             raise ReportError(f"{PROG}: error: {notebook}: notebook not found")
     recorded = {**settings, **{k: v for k, v in (extra or {}).items() if v not in (None, "")}}
-    validate(data, codebook, data_cut, stamp, recorded, warnings_to=warnings_to)
+    recorded.pop("study", None)  # the stamp records the study file with its digest
+    validate(data, codebook, data_cut, stamp, recorded, warnings_to=warnings_to, study=settings.get("study") or None,
+             lenient=bool(settings.get("lenient")), problems=problems)
     depends = [*depends, *([stamp] if stamp else [])]
     output_dir = Path(output_dir)
     stale = stale_sections(notebooks, output_dir, depends)
     parameters = {"data": data, "codebook": codebook or "", "data_cut": data_cut or "",
                   "output_dir": display_path(output_dir), **settings}
+    if parameters.get("study"):
+        parameters["study"] = display_path(parameters["study"])
     index = output_dir / "index.html"
     htmls = [output_dir / f"{nb.stem}.html" for nb in notebooks]
     index_needed = bool(notebooks) and (bool(stale) or is_stale(index, [*htmls, *notebooks, *depends])
@@ -183,10 +189,12 @@ def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = N
 
 
 def _index_parts(notebooks, data, codebook, data_cut, settings):
+    from ..codebook import load_codebook
     from ..cohort import load_cohort
     from .index import index_entries
 
-    cohort = load_cohort(data or None, codebook or None, strict=True, data_cut=data_cut or None,
+    cb = load_codebook(codebook or None, study=settings.get("study") or None)
+    cohort = load_cohort(data or None, cb, strict=not settings.get("lenient"), data_cut=data_cut or None,
                          reuse_processed=True)
     lang = settings.get("lang") or "en"
     return index_entries(notebooks, lang), cohort.provenance(), lang
@@ -195,5 +203,10 @@ def _index_parts(notebooks, data, codebook, data_cut, settings):
 def _index_page(entries, provenance, lang, output_dir) -> str:
     from .index import index_html, section_downloads
 
-    downloads = {href: section_downloads(Path(output_dir) / href, output_dir) for _, href in entries}
+    downloads, listed = {}, set()
+    for _, href in entries:  # a file several sections link (the problems appendix) is listed once, first
+        items = [(title, files) for title, files in section_downloads(Path(output_dir) / href, output_dir)
+                 if not {link for _, link, _ in files} <= listed]
+        listed.update(link for _, files in items for _, link, _ in files)
+        downloads[href] = items
     return index_html(entries, provenance, lang, downloads)

@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def cohort_options(p):
         p.add_argument("--codebook", default="", help="codebook file (default data/codebook.yaml)")
+        p.add_argument("--study", default="", metavar="FILE", help="study file merged into the codebook")
         p.add_argument("--data-cut", default="", metavar="YYYY-MM-DD", help="data cut-off date")
 
     p = sub.add_parser("validate", help="load DATA strictly; one message and exit 2 if it cannot be used")
@@ -53,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     cohort_options(p)
     p.add_argument("--stamp", default=None, metavar="FILE", help="rewrite FILE when the inputs changed")
     p.add_argument("--param", action="append", metavar="NAME=VALUE", help="a setting recorded in the stamp")
+    p.add_argument("--lenient", action="store_true", help="invalid cells become missing instead of an error")
+    p.add_argument("--problems", default=None, metavar="CSV", help="write every problem to this CSV")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("section", help="execute a notebook and write its HTML report")
@@ -68,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suppress-below", default=None, type=int, metavar="K",
                    help="small-cell rule: counts 1 to K-1 shown as <K (0: off)")
     p.add_argument("--decimal-mark", default=None, choices=[".", ","], help="decimal mark of the numbers")
+    p.add_argument("--study", default=None, metavar="FILE", help="study file merged into the codebook")
     p.add_argument("-p", "--parameter", action="append", metavar="NAME=VALUE", help="any other parameter")
     p.set_defaults(func=_cmd_section)
 
@@ -88,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="screening log, for the notebooks with a `screening` parameter")
     p.add_argument("--decimal-mark", default=".", choices=[".", ","],
                    help="decimal mark of the numbers, for the notebooks with a `decimal_mark` parameter")
+    p.add_argument("--lenient", action="store_true",
+                   help="invalid cells become missing and are listed in each report's appendix")
+    p.add_argument("--problems", default=None, metavar="CSV", help="write every problem of the input to this CSV")
     p.add_argument("--jobs", default=0, type=int, metavar="N", help="sections at once (0: one per CPU)")
     p.add_argument("--depends", nargs="*", default=[], metavar="FILE",
                    help="files every report depends on: a newer one rebuilds them all (as in Make)")
@@ -105,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_validate(args) -> int:
     validate(args.data, args.codebook or None, args.data_cut or None, args.stamp, _pairs(args.param),
-             warnings_to=sys.stderr)
+             warnings_to=sys.stderr, study=args.study or None, lenient=args.lenient, problems=args.problems)
     return 0
 
 
@@ -129,10 +136,13 @@ def _cmd_build(args) -> int:
     if args.jobs < 0:
         raise ReportError(f"{PROG}: error: --jobs must be 0 (one per CPU) or more, not {args.jobs}")
     settings = {"lang": args.lang, "decimals": args.decimals, "suppress_below": args.suppress_below}
+    if args.study:
+        settings["study"] = args.study
+    if args.lenient:
+        settings["lenient"] = True
     result = build(args.notebooks, args.output_dir, args.data, args.codebook or None, args.data_cut or None,
                    settings=settings, extra={"screening": args.screening, "decimal_mark": args.decimal_mark},
-                   depends=args.depends,
-                   jobs=args.jobs or None, stamp=args.stamp)
+                   depends=args.depends, jobs=args.jobs or None, stamp=args.stamp, problems=args.problems)
     return _build_status(result)
 
 
@@ -146,19 +156,20 @@ def _build_from_environment() -> int:
     except SettingsError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
-    settings = {"lang": s["LANG_REPORT"], "decimals": s["DECIMALS"], "suppress_below": s["SUPPRESS_BELOW"]}
+    settings = {"lang": s["LANG_REPORT"], "decimals": s["DECIMALS"], "suppress_below": s["SUPPRESS_BELOW"],
+                "study": s["STUDY"], "lenient": s["LENIENT"]}
     here = lambda path: Path(os.path.relpath(path))  # noqa: E731 - "reports/01_x.html" in messages
     extra = {"screening": s["SCREENING"], "decimal_mark": s["DECIMAL_MARK"]}  # to the notebooks that take them
     result = build([here(config.NOTEBOOKS_DIR / f"{name}.ipynb") for name in s["SECTIONS"]], here(config.REPORTS_DIR),
                    s["DATA"], None, s["DATA_CUT"] or None, settings=settings, extra=extra,
-                   depends=report_depends(s["SCREENING"]), jobs=s["REPORT_JOBS"] or None,
-                   stamp=here(config.REPORTS_DIR / ".data"))
+                   depends=report_depends(s["SCREENING"], s["STUDY"]), jobs=s["REPORT_JOBS"] or None,
+                   stamp=here(config.REPORTS_DIR / ".data"), problems=s["PROBLEMS"] or None)
     return _build_status(result)
 
 
 def report_depends(*inputs: str) -> list[Path]:
     """What every section depends on besides its notebook (Make's prerequisites): the codebook,
-    the published numbers, the given input files (screening log), lmlib's sources and the
+    the published numbers, the given input files (screening log, study file), lmlib's sources and the
     environment's install stamp."""
     lmlib_dir = Path(__file__).resolve().parents[1]
     sources = sorted(p for p in lmlib_dir.rglob("*") if p.suffix in (".py", ".j2", ".json", ".yaml")
@@ -181,7 +192,10 @@ def _build_status(result) -> int:
 def _cmd_index(args) -> int:
     from ..cohort import load_cohort
 
-    cohort = load_cohort(args.data or None, args.codebook or None, strict=True, data_cut=args.data_cut or None)
+    from ..codebook import load_codebook
+
+    cb = load_codebook(args.codebook or None, study=args.study or None)
+    cohort = load_cohort(args.data or None, cb, strict=True, data_cut=args.data_cut or None)
     print(f"wrote {build_index(args.notebooks, cohort, args.output, args.lang)}")
     return 0
 

@@ -13,7 +13,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE = "lmreport"
 KERNEL_NAME = "python3"
 PARAMETER_NAMES = ("data", "codebook", "output_dir", "lang", "decimals", "continuous_summary", "data_cut",
-                   "suppress_below")
+                   "suppress_below", "study")
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_cell")
 REMOVED_OUTPUT_TAGS = ("remove-output", "remove_output")
 # ipykernel's own log (a startup notice about TCP, "KeyboardInterrupt caught" at shutdown) is noise.

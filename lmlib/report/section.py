@@ -148,7 +148,7 @@ def run_section(notebook: str | Path, output_html: str | Path, parameters: dict 
     if not notebook.is_file():
         raise ReportError(f"{PROG}: error: {notebook}: notebook not found")
     parameters = dict(parameters or {})
-    for key in ("data", "codebook", "output_dir"):
+    for key in ("data", "codebook", "output_dir", "study"):
         if parameters.get(key):
             parameters[key] = display_path(parameters[key])
     lang = parameters.get("lang") or "en"

@@ -92,6 +92,20 @@ def _existing_file_or_empty(value: str) -> str:
     return value
 
 
+def _flag(value: str) -> bool:
+    text = value.strip().lower()
+    if text not in ("", "0", "1", "yes", "no", "true", "false"):
+        raise ValueError("1 (on) or 0 / nothing (off)")
+    return text in ("1", "yes", "true")
+
+
+def _csv_in_existing_folder(value: str) -> str:
+    if value and (not value.lower().endswith(".csv") or not Path(value).resolve().parent.is_dir()
+                  or Path(value).is_dir()):
+        raise ValueError("a .csv file name in an existing folder (it is written), or nothing")
+    return value
+
+
 def _sections(value: str) -> list[str]:
     from .. import config
 
@@ -123,6 +137,12 @@ SETTINGS: tuple[Setting, ...] = (
             "suppress_below"),
     Setting("SCREENING", "", "screening log of every referred patient, for the flow diagram (empty: none)",
             _existing_file_or_empty, "screening"),
+    Setting("STUDY", "", "study file: your headers, spellings, levels and variables (make study drafts one)",
+            _existing_file_or_empty, "study"),
+    Setting("LENIENT", "", "1: invalid cells become missing and are listed (PROBLEMS, each report's appendix) "
+            "instead of stopping the build", _flag, "lenient"),
+    Setting("PROBLEMS", "", "CSV file to write every problem of the input to (identifier values masked)",
+            _csv_in_existing_folder),
     Setting("SECTIONS", "", "sections to build, e.g. 03_survival (empty: all)", _sections),
     Setting("REPORT_JOBS", "", "sections run at once (empty: one per CPU)",
             lambda v: _whole(1, 64, "sections at once")(v) if v.strip() else 0),

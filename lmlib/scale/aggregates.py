@@ -287,23 +287,29 @@ class Aggregates:
     def multi_response(self, columns: dict[str, str], alpha: float = 0.05) -> pd.DataFrame:
         return self._all_of({option: [col] for option, col in columns.items()}, alpha)
 
-    def nerve_groups(self, groups: dict[str, list[str]], alpha: float = 0.05) -> pd.DataFrame:
-        return self._all_of({g: [c + INVOLVED for c in cols] for g, cols in groups.items()}, alpha)
+    def nerve_groups(self, groups: dict[str, list[str]], alpha: float = 0.05,
+                     any_of: frozenset[str] = frozenset()) -> pd.DataFrame:
+        return self._all_of({g: [c + INVOLVED for c in cols] for g, cols in groups.items()}, alpha, any_of)
 
     def nerve_set(self, columns: dict[str, str], alpha: float = 0.05) -> pd.DataFrame:
         return self._all_of({name: [col + INVOLVED] for name, col in columns.items()}, alpha)
 
-    def _all_of(self, options: dict[str, list[str]], alpha: float) -> pd.DataFrame:
-        """Multi-response counts where an option is "every one of its columns True" (NA when
-        one is missing); recorded = no option NA (lmlib.describe.multi_response_counts)."""
+    def _all_of(self, options: dict[str, list[str]], alpha: float, any_of=frozenset()) -> pd.DataFrame:
+        """Multi-response counts where an option is "every one of its columns True" (or, for
+        the options of ``any_of``, "at least one True"; NA when one is missing); recorded = no
+        option NA (lmlib.describe.multi_response_counts)."""
         columns = list(dict.fromkeys(c for cols in options.values() for c in cols))
         counts = self.joint(*columns)
         answered = counts[(slice(1, None),) * len(columns)]  # every column recorded
         recorded = int(answered.sum())
         yes = {}
         for option, cols in options.items():
-            index = tuple(1 if c in cols else slice(None) for c in columns)  # within answered: 1 = True
-            yes[option] = int(answered[index].sum())
+            if option in any_of:  # all recorded minus those with every one of its columns False (0)
+                index = tuple(0 if c in cols else slice(None) for c in columns)
+                yes[option] = recorded - int(answered[index].sum())
+            else:
+                index = tuple(1 if c in cols else slice(None) for c in columns)  # within answered: 1 = True
+                yes[option] = int(answered[index].sum())
         return describe.multi_response_from_counts(yes, recorded, int(counts.sum()) - recorded, alpha=alpha)
 
     # -- comparison --------------------------------------------------------------------------
