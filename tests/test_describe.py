@@ -163,3 +163,18 @@ def test_describe_functions_do_not_modify_their_input(data):
     describe.multi_response_counts(data, {"p": "metastases_parenchyma"})
     describe.nerve_groups(data, {"g": ["cn_7", "cn_8"]})
     pd.testing.assert_frame_equal(data, before)
+
+
+def test_no_upset_view_is_attempted_for_a_file_without_metastasis_sites_or_nerves():
+    from lmlib import plots
+    from lmlib.codebook import load_codebook
+
+    cb = load_codebook()
+    data = pd.DataFrame({cb["metastases"].option_column(o.name): pd.array([None] * 3, dtype="boolean")
+                         for o in cb["metastases"].options})
+    for column in cb.nerve_columns:
+        data[column] = pd.Categorical([None] * 3, categories=cb.nerve_variable.level_names)
+    flags = plots.membership(data, cb)
+    assert flags.shape[1] == 0 and not plots.can_upset(flags)
+    data[cb["metastases"].option_column("dura")] = pd.array([True, False, None], dtype="boolean")
+    assert plots.can_upset(plots.membership(data, cb))
