@@ -12,7 +12,11 @@ Conventions for blank cells (documented for users in the README):
   option is filled, a blank option means "not present"; a row with every option blank is
   missing for that item;
 * cranial nerves: a blank nerve cell means not involved (exports fill only involved nerves);
-* variables with ``blank:`` in the codebook take that value when blank.
+* variables with ``blank:`` in the codebook take that value when blank (a study file's
+  ``blank: false``: an empty yes/no cell, or an empty option cell, means "no");
+* a yes/no column (or an option column) whose recorded values are all "yes" while some empty
+  cells stay missing gets a warning (rule ``only_yes``): its 100% is most likely an export that
+  marks present findings only, and the warning gives the study-file line that says so.
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from .codebook import Codebook, Variable, describe_target
 from .derive import derive_cohort
 from .normalize import match_key, tidy_text
 from .multi_response import multi_response
-from .parse import EMPTY, INVALID, UNKNOWN, CellError, classify, is_empty, parse_bool, parse_date, parse_level, parse_number
+from .parse import EMPTY, INVALID, UNKNOWN, VALUE, CellError, classify, is_empty, parse_bool, parse_date, parse_level, parse_number
 from .problems import ProblemLog
 from .read import RawTable
 from .suggest import header_hint, level_hint
@@ -125,6 +129,7 @@ def clean_table(
     data.index.name = "row"
     if table == "cohort":
         _warn_all_missing(data, codebook, first, log)
+        _warn_only_yes(frame, data, codebook, first, log)
     if table == "cohort":
         data = derive_cohort(data, codebook, log, first, data_cut)
     _check_keys(data, variables, first, log)
@@ -165,6 +170,40 @@ def _warn_all_missing(data: pd.DataFrame, codebook: Codebook, first: dict, log: 
         if all(c in data and data[c].isna().all() for c in cleaned):
             log.add(None, column, None, f"values for '{label}': none of its {len(data)} cells holds a known value "
                     "(100% missing)", "all_missing", severity="warning")
+
+
+def _warn_only_yes(frame: pd.DataFrame, data: pd.DataFrame, codebook: Codebook, first: dict,
+                   log: ProblemLog) -> None:
+    """A warning (rule ``only_yes``) for every yes/no column, and every option column of a
+    multi-response item, whose recorded values are all "yes" while at least one truly empty
+    cell stays missing after cleaning: shown as "n/n (100%)" with the empty cells as missing,
+    which is wrong when the export marks present findings only. The message names the counts
+    and the study-file line that makes an empty cell "no" (``blank: false``)."""
+    for target, column in first.items():
+        if target[0] == "variable" and codebook[target[1]].type == "boolean":
+            var = codebook[target[1]]
+            cleaned, label = data[var.name], var.label()
+        elif target[0] == "option":
+            var = codebook[target[1]]
+            cleaned = data[var.option_column(target[2])]
+            label = f"{var.level_label(target[2])} ({var.label()})"
+        else:
+            continue
+        if var.spec.get("blank") is not None:
+            continue  # the codebook or the study file already says what an empty cell means
+        trues, falses = codebook.yes_no(var)
+        parse = lambda cell: parse_bool(cell, trues, falses)  # noqa: E731
+        states = [classify(cell, parse, codebook.missing_keys(var)) for cell in frame[column]]
+        recorded = [value for state, value in states if state == VALUE]
+        empty_missing = int(sum(state == EMPTY and pd.isna(value)
+                                for (state, _), value in zip(states, cleaned.astype(object))))
+        if not recorded or not all(v is True for v in recorded) or empty_missing == 0:
+            continue
+        yes = len(recorded)
+        log.add(None, column, None, f"some 'no' among the values of '{label}': its {yes} recorded value(s) are "
+                f"all 'yes' and {empty_missing} empty cell(s) are counted as missing, so it shows as {yes}/{yes} "
+                f"(100%); if an empty cell means 'no' in your export, add under 'variables:' in your study file: "
+                f"- {{name: {var.name}, blank: false}}", "only_yes", severity="warning")
 
 
 def _identifier_column(cells: pd.Series, header) -> str:

@@ -3,7 +3,9 @@ delimited column ("Baş ağrısı, kusma"), or both.
 
 A truly empty option cell in a row where another option is filled (with a value or an explicit
 unknown) means "not present"; an unknown one (``Bilinmiyor``, ``?``, an SPSS user-missing code) stays missing; a row with every
-option empty is missing for the item. An option without a column is not recorded in this file
+option empty is missing for the item, unless the item says ``blank: false`` (a study file's
+"an empty cell means no"): then every truly empty option cell, and every truly empty cell of
+its delimited column, is "not present". An option without a column is not recorded in this file
 (:mod:`lmlib.coverage`); an unrecognised yes/no column among the option columns only tells a
 filled row from an empty one.
 """
@@ -15,7 +17,7 @@ import pandas as pd
 
 from .codebook import Codebook, Variable
 from .normalize import match_key, tidy_text
-from .parse import INVALID, UNKNOWN, VALUE, classify, is_empty, is_unknown, parse_bool
+from .parse import EMPTY, INVALID, UNKNOWN, VALUE, classify, is_empty, is_unknown, parse_bool
 from .problems import ProblemLog
 
 
@@ -27,6 +29,7 @@ def multi_response(frame, var: Variable, codebook: Codebook, first: dict, log: P
     per_option = {o: first.get(("option", var.name, o)) for o in options}
     given = {o: c for o, c in per_option.items() if c is not None}
     result = {o: pd.Series(pd.NA, index=index, dtype="boolean") for o in options}
+    empty: dict[str, pd.Series] = {}  # option -> its truly empty cells
     if given:
         markers = _block_neighbours(frame, list(given.values()), unmatched, trues | falses) \
             if len(given) < len(options) else []
@@ -41,15 +44,17 @@ def multi_response(frame, var: Variable, codebook: Codebook, first: dict, log: P
         parse = lambda cell: parse_bool(cell, trues, falses)  # noqa: E731
         missing_keys = codebook.missing_keys(var)
         for o, column in given.items():
-            values, unknowns = [], []
+            values, unknowns, empties = [], [], []
             for row, cell in frame[column].items():
                 state, value = classify(cell, parse, missing_keys)
                 if state == INVALID:
                     log.add(row, column, cell, value, "invalid_boolean")
                 values.append(value if state == VALUE else None)
                 unknowns.append(state == UNKNOWN)
+                empties.append(state == EMPTY)
             parsed[o] = pd.Series(values, index=index, dtype="boolean")
             unknown[o] = pd.Series(unknowns, index=index, dtype=bool)
+            empty[o] = pd.Series(empties, index=index, dtype=bool)
         # a truly empty option next to a filled one is "not present"; an unknown one stays missing.
         # An explicit "unknown" fills its row too: whoever wrote it went through the row.
         filled = pd.concat(parsed, axis=1).notna().any(axis=1) | pd.concat(unknown, axis=1).any(axis=1)
@@ -67,6 +72,13 @@ def multi_response(frame, var: Variable, codebook: Codebook, first: dict, log: P
                     log.add(row, f"{delimited} / {given[o]}", frame.at[row, delimited],
                             f"'{var.level_label(o)}' coded the same in both columns", "inconsistent_multi_response")
             result[o] = result[o].fillna(from_text[o]) if o in given else from_text[o]
+    if var.spec.get("blank") is False:  # "an empty cell means no": truly empty cells only, never an unknown
+        text_empty = frame[delimited].map(is_empty).astype(bool) if delimited is not None \
+            else pd.Series(True, index=index)
+        for o in options:
+            if o in given or delimited is not None:
+                cell_empty = empty[o] if o in given else pd.Series(True, index=index)
+                result[o] = result[o].mask(result[o].isna() & cell_empty & text_empty, False)
     return {var.option_column(o): s.astype("boolean") for o, s in result.items()}
 
 

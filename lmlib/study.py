@@ -12,6 +12,10 @@ list whose entries are matched to the built-in variables **by name**.
   ``label``, ``ordered``; for the cranial nerves, headers of your own per nerve
   (``- {name: cranial_nerves, nerve_aliases: {7: ["CN7 side"]}}``). The same variable may appear
   in several entries (merged in order).
+* ``blank: false`` on a yes/no variable (built-in or new) says an empty cell means "no"
+  (exports that mark only present findings, "+" or "Var"); on a multi-response item, every
+  empty option cell means "not present", also in a row with every option empty. Explicit
+  unknowns ("bilinmiyor", "?", ``missing_values``) stay missing.
 * An entry with a ``type`` is a new variable (``continuous``, ``integer``, ``categorical``,
   ``boolean``, ``multi_response``, ``date``, ``text``) with a ``label`` and a ``section``
   (``table1``, ``table2`` or ``none``): it becomes rows of that table, after the paper's.
@@ -34,14 +38,14 @@ from .problems import InputError
 from .yamlload import load_yaml
 
 EXTENDABLE = {"aliases", "levels", "options", "synonyms", "missing_values", "required", "label", "ordered",
-              "delimiters", "none_synonyms", "unit", "range", "nerve_aliases"}
+              "delimiters", "none_synonyms", "unit", "range", "nerve_aliases", "blank"}
 NEW_ONLY = {"type", "section", "nested_in"}
 BY_TYPE = {  # keys a new variable of each type may have besides name, type, section, label, aliases, required
     "continuous": {"range", "unit", "missing_values"},
     "integer": {"range", "unit", "missing_values"},
     "categorical": {"levels", "missing_values", "ordered", "nested_in"},
-    "boolean": {"synonyms", "missing_values"},
-    "multi_response": {"options", "synonyms", "missing_values", "delimiters", "none_synonyms"},
+    "boolean": {"synonyms", "missing_values", "blank"},
+    "multi_response": {"options", "synonyms", "missing_values", "delimiters", "none_synonyms", "blank"},
     "date": {"missing_values"},
     "text": set(),
 }
@@ -130,7 +134,7 @@ def merge_study(spec: dict, document: dict, path: Path, codebook_class) -> dict:
             found = _new_variable(entry, where, taken, spec)
             problems += found
             if not found:
-                variable = _new_spec(entry)
+                variable = _new_spec(entry, spec)
                 spec["variables"].append(variable)
                 variables[entry["name"]] = variable
     if document.get("missing_values"):
@@ -216,12 +220,12 @@ def _new_variable(entry: dict, where: str, taken: set[str], spec: dict) -> list[
     return problems
 
 
-def _new_spec(entry: dict) -> dict:
+def _new_spec(entry: dict, spec: dict) -> dict:
     variable = {k: copy.deepcopy(v) for k, v in entry.items() if k != "synonyms"}
     if variable.get("section") == "none":
         variable.pop("section")
     if entry["type"] in ("boolean", "multi_response"):
-        variable["synonyms"] = _yes_no({}, entry.get("synonyms"))
+        variable["synonyms"] = _yes_no(spec.get("synonym_sets", {}), entry.get("synonyms"))
     if entry["type"] == "multi_response":
         variable.setdefault("delimiters", [";", ",", "/", "+", " ve ", " and "])
     return variable
@@ -247,7 +251,10 @@ def _extend(variable: dict, entry: dict, where: str, spec: dict) -> list[str]:
             problems.append(f"{where}, key '{key}': cannot be set for a built-in variable")
     if problems:
         return problems
-    for key in ("required", "ordered", "label", "unit", "range"):
+    if "blank" in entry and variable["type"] not in ("boolean", "multi_response"):
+        problems.append(f"{where}, key 'blank': 'blank: false' (an empty cell means no) is for a yes/no or "
+                        f"multi-response variable; '{entry['name']}' is {variable['type']}")
+    for key in ("required", "ordered", "label", "unit", "range", "blank"):
         if key in entry:
             variable[key] = copy.deepcopy(entry[key])
     for key in ("aliases", "missing_values", "delimiters", "none_synonyms"):

@@ -45,6 +45,7 @@ VARIABLE_KEYS = {
     "delimiters": TEXTS,
     "none_synonyms": TEXTS,
     "nested_in": NAME,
+    "blank": {"const": False},
     "nerve_aliases": {"type": "object", "propertyNames": {"pattern": "^([1-9]|1[0-2])$"},
                       "additionalProperties": TEXTS},
 }
@@ -122,6 +123,8 @@ def describe_error(error, document) -> str:
         "maxItems": lambda: f"at most {error.validator_value} item(s)",
         "minimum": lambda: f"at least {error.validator_value}",
         "maximum": lambda: f"at most {error.validator_value}",
+        "const": lambda: "false (blank: false: an empty cell means no)" if error.validator_value is False
+        else repr(error.validator_value),
     }.get(error.validator, lambda: error.message)()
     if error.validator == "enum":
         close = process.extractOne(str(error.instance), [str(v) for v in error.validator_value], score_cutoff=70)

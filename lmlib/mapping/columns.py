@@ -43,6 +43,10 @@ def guess_variable(header: str, cells: pd.Series, codebook: Codebook, taken: set
     head = f"- {{name: {name}, section: table1, label: {{en: {label}, tr: {label}}}, aliases: [{yaml_text(header)}], "
     trues, falses = _yes_no_keys(codebook)
     if set(values) <= {"0", "1"} or all(match_key(v) in trues | falses for v in set(values)):
+        empty = len(cells) - len(values)
+        if empty and all(match_key(v) in trues for v in set(values)):  # "+" or "Var", else empty
+            return head + (f"type: boolean}}   # only \"yes\" recorded, {empty} empty cell(s): if an empty cell "
+                           "means no, add blank: false")
         return head + "type: boolean}"  # 0/1 and yes/no columns are yes/no, not numbers
     numbers = []
     for value in values:

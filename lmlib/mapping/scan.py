@@ -10,6 +10,7 @@ import pandas as pd
 from ..clean import clean_table
 from ..codebook import Codebook, load_codebook
 from ..read import read_table
+from ..suggest import yaml_text
 from .columns import _unknown_columns
 from .values import _unknown_values
 
@@ -41,7 +42,26 @@ def scan(path: str | Path, study: str | Path | None = None, codebook: str | Path
     values_from = clean_table(raw, assumed) if assumed is not None else result
     found.blocks += _unknown_values(raw.frame, values_from, assumed or cb, set(picks))
     found.blocks += _other_problems(result, cb)
+    found.blocks += _empty_means_no(values_from)
     return found
+
+
+def _empty_means_no(result) -> list[list[str]]:
+    """The study-file line ``blank: false`` (commented out) for every yes/no or option column
+    with only "yes" recorded and empty cells left missing (the cleaning's ``only_yes`` warnings)."""
+    import re
+
+    found = result.problems[result.problems["rule"] == "only_yes"]
+    lines = {}
+    for column, expected in zip(found["column"], found["expected"]):
+        entry = re.search(r"- \{name: [a-z0-9_]+, blank: false\}", expected)
+        if entry:
+            lines.setdefault(entry.group(0), []).append(column)
+    if not lines:
+        return []
+    return [["# ---- Only \"yes\" recorded, the other cells empty (now counted as missing, so the item shows "
+             "100%): if an empty cell means \"no\" in your export, uncomment:",
+             *(f"# {entry}   # {', '.join(yaml_text(c) for c in columns)}" for entry, columns in lines.items())]]
 
 
 def _assuming(cb: Codebook, picks: dict[str, tuple]) -> Codebook | None:

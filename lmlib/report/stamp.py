@@ -58,7 +58,7 @@ def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str
     the stamp's folder (the reports) and in ``data/processed`` are deleted first. A failed
     validation changes nothing at all (but ``problems``). ``warnings_to`` (a file such as
     ``sys.stderr``) gets the warnings of the load (unknown columns, columns dropped as direct
-    identifiers, 100%-missing columns first), one a line. ``study``: a study file merged into
+    identifiers, 100%-missing columns and yes/no columns with only "yes" recorded first), one a line. ``study``: a study file merged into
     the codebook (:mod:`lmlib.study`). ``lenient``: invalid cells become missing (each report
     lists the problems in an appendix). ``problems``: a CSV file that gets every problem found
     (identifier-looking values masked), also when strict loading fails.
@@ -125,10 +125,11 @@ def _print_warnings(cohort, stream) -> None:
     from ..problems import MAX_LISTED
 
     warnings = [p for p in _as_problems(cohort.problems) if p.severity == "warning"]
-    loud = [p for p in warnings if p.rule == "all_missing"]
-    for problem in loud:
-        print(f"{PROG}: WARNING: 100% missing: {problem.describe()}", file=stream)
-    rest = [p for p in warnings if p.rule != "all_missing"]
+    loud = {"all_missing": "100% missing", "only_yes": "only 'yes' recorded"}  # said first, in capitals
+    for rule, title in loud.items():
+        for problem in (p for p in warnings if p.rule == rule):
+            print(f"{PROG}: WARNING: {title}: {problem.describe()}", file=stream)
+    rest = [p for p in warnings if p.rule not in loud]
     for problem in rest[:MAX_LISTED]:
         print(f"{PROG}: warning: {problem.describe()}", file=stream)
     if len(rest) > MAX_LISTED:
