@@ -13,7 +13,7 @@ import pandas as pd
 
 from .codebook import Codebook
 from .describe import kleene
-from .problems import ProblemLog
+from .problems import AFTER_CUT, ProblemLog
 
 EARLIEST_DATE = pd.Timestamp("1900-01-01")
 
@@ -158,7 +158,7 @@ def _check_dates(data, codebook: Codebook, log: ProblemLog, col, data_cut) -> No
         too_early = dates < EARLIEST_DATE
         too_late = dates > data_cut if data_cut is not None else pd.Series(False, index=dates.index)
         for row in data.index[(too_early | too_late).fillna(False).to_numpy(dtype=bool)]:
-            bound = f"on or before the data cut-off {data_cut.date().isoformat()}" if too_late[row] else "after 1900"
+            bound = f"{AFTER_CUT}{data_cut.date().isoformat()}" if too_late[row] else "after 1900"
             log.add(row, col(var.name), dates[row].date().isoformat(), f"a date {bound}", "impossible_date")
         data.loc[too_early | too_late.fillna(False), var.name] = pd.NaT
     if "birth_date" in data and "lm_diagnosis_date" in data:

@@ -81,6 +81,7 @@ class ValidationError(InputError):
         self.problems = list(problems)
         errors = [p for p in self.problems if p.severity == "error"]
         lines = [f"{source or 'input'}: {len(errors)} problem(s) must be fixed before analysis:"]
+        lines += data_cut_hint(errors)
         groups = grouped(errors)  # one line for one cause: the same value in one column on many rows
         lines += [f"  - {describe_group(group)}" for group in groups[:MAX_LISTED]]
         if len(groups) > MAX_LISTED:
@@ -89,6 +90,24 @@ class ValidationError(InputError):
         if any(p.rule in STUDY_FIXES for p in errors):
             lines.append(STUDY_HINT)
         super().__init__("\n".join(lines))
+
+
+PAPER_DATA_CUT = "2018-12-31"  # the source paper's (and the synthetic cohort's) data cut-off: make report's default
+AFTER_CUT = "on or before the data cut-off "  # how lmlib.derive words a date after it
+
+
+def data_cut_hint(errors: list[Problem]) -> list[str]:
+    """One line, not one per cell, when dates are after the data cut-off: the cut-off in force,
+    where it came from and how to set another; [] when none is."""
+    late = [p for p in errors if p.rule == "impossible_date" and AFTER_CUT in p.expected]
+    if not late:
+        return []
+    cut = late[0].expected.split(AFTER_CUT, 1)[1].split()[0]
+    origin = ("the default of `make report` when DATA_CUT is not given: the source paper's data cut-off"
+              if cut == PAPER_DATA_CUT else "the one given (DATA_CUT= of make report, data_cut= of load_cohort)")
+    return [f"  {len(late)} date(s) are after the data cut-off in force, {cut} ({origin}); a date after it is "
+            "refused. If your follow-up runs later, set your own cut-off: `make report DATA=... "
+            "DATA_CUT=YYYY-MM-DD` (or DATA_CUT= for none), in Python `load_cohort(..., data_cut=\"YYYY-MM-DD\")`."]
 
 
 @dataclass

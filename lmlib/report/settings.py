@@ -20,6 +20,8 @@ from pathlib import Path
 import re
 from typing import Callable, Mapping
 
+from ..problems import PAPER_DATA_CUT
+
 ENV_PREFIX = "LM_"
 
 
@@ -126,7 +128,7 @@ def section_names(folder: str | Path) -> list[str]:
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA", "data/synthetic/synthetic_lm_cohort.csv",
             "the cohort file (.csv, .xlsx, .sav, .parquet, or a folder of .parquet parts)", _text, "data"),
-    Setting("DATA_CUT", "2018-12-31", "data cut-off date yyyy-mm-dd (later dates are errors); empty: not given",
+    Setting("DATA_CUT", PAPER_DATA_CUT, "data cut-off date yyyy-mm-dd (later dates are errors); empty: not given",
             _date_or_empty, "data_cut"),
     Setting("LANG_REPORT", "en", "language of the reports: en or tr", _choice("en", "tr"), "lang"),
     Setting("DECIMALS", "1", "decimal places of percentages and summaries (0-4)",
