@@ -37,3 +37,15 @@ def test_a_cut_off_of_ones_own_is_said_as_given(tmp_path):
     hint = next(line for line in str(caught.value).splitlines() if "data cut-off in force" in line)
     assert "2021-06-30 (the one given" in hint and "source paper" not in hint
     assert load_cohort(write_xlsx(frame, tmp_path / "lm2.xlsx"), data_cut="2024-01-01").n == N
+
+
+def test_a_lenient_build_says_the_cut_off_once_in_its_summary(tmp_path):
+    import io
+
+    from lmlib.report.stamp import validate
+
+    stream = io.StringIO()
+    validate(write_xlsx(drawn(start=dt.datetime(2020, 1, 1)), tmp_path / "lm.xlsx"), data_cut="2018-12-31",
+             warnings_to=stream, lenient=True)
+    hints = [line for line in stream.getvalue().splitlines() if "data cut-off in force" in line]
+    assert len(hints) == 1 and "2018-12-31 (the default of `make report`" in hints[0]

@@ -122,9 +122,12 @@ def write_problems(path: str | Path, problems) -> Path:
 def _print_warnings(cohort, stream) -> None:
     """The load's warnings, one a line; a column that is 100% missing first, in capitals."""
     from ..cohort import _as_problems
-    from ..problems import MAX_LISTED
+    from ..problems import MAX_LISTED, data_cut_hint
 
-    warnings = [p for p in _as_problems(cohort.problems) if p.severity == "warning"]
+    problems = _as_problems(cohort.problems)
+    for line in data_cut_hint([p for p in problems if p.severity == "error"]):  # lenient: dates left out
+        print(f"{PROG}: WARNING: {line.strip()}", file=stream)
+    warnings = [p for p in problems if p.severity == "warning"]
     loud = {"all_missing": "100% missing", "only_yes": "only 'yes' recorded"}  # said first, in capitals
     for rule, title in loud.items():
         for problem in (p for p in warnings if p.rule == rule):
