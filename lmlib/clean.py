@@ -11,7 +11,8 @@ Conventions for blank cells (documented for users in the README):
 * multi-response items given as one yes/no column per option: in a row where at least one
   option is filled, a blank option means "not present"; a row with every option blank is
   missing for that item;
-* cranial nerves: a blank nerve cell means not involved (exports fill only involved nerves);
+* cranial nerves: a blank cell of a nerve column means not involved (exports fill only involved
+  nerves); a nerve without a column is not recorded in this file (missing, never "not involved");
 * variables with ``blank:`` in the codebook take that value when blank (a study file's
   ``blank: false``: an empty yes/no cell, or an empty option cell, means "no");
 * a yes/no column (or an option column) whose recorded values are all "yes" while some empty
@@ -355,8 +356,9 @@ def _nerves(frame, var: Variable, codebook: Codebook, first: dict, log: ProblemL
     out = {}
     for n in numbers:
         column = columns[n]
-        if column is None:
-            out[codebook.nerve_column(n)] = pd.Series(pd.Categorical([blank] * len(frame), categories=levels), index=frame.index)
+        if column is None:  # not in this file (lmlib.coverage): never "not involved"
+            out[codebook.nerve_column(n)] = pd.Series(pd.Categorical([None] * len(frame), categories=levels),
+                                                      index=frame.index)
         else:
             out[codebook.nerve_column(n)] = _parse_column(frame[column], nerve_var, codebook, column, log)
     return out

@@ -44,7 +44,9 @@ def not_in_file(columns: pd.DataFrame, codebook: Codebook) -> list[str]:
     -------
     Names, in codebook order: variables (``field_strength``), option columns of a
     multi-response item (``symptoms_headache``; the item itself when every option is absent),
-    the nerve set with its derived items (``cranial_nerves``, ``cn_any``, the groups item) and
+    the nerve set with its derived items (``cranial_nerves``, ``cn_any``, the groups item) when
+    no nerve has a column, else each nerve without one (``cn_4``) and each group with such a
+    member nerve (``cn_group_4_6``; the groups item too when that is every group), and
     the derived variables whose source is absent (``isolated_lm`` when a metastasis site is).
     A variable derived when its column is absent (age from a birth date, vital status from a
     death date) counts as present when its sources are.
@@ -62,11 +64,19 @@ def not_in_file(columns: pd.DataFrame, codebook: Codebook) -> list[str]:
             if len(missing) == len(var.options):
                 absent.append(var.name)
         elif var.type == "nerve_set":
-            numbers = {str(n) for n in codebook.cranial_nerves.get("numbers", [])}
-            if not used & numbers:
+            numbers = codebook.cranial_nerves.get("numbers", [])
+            groups = codebook.cranial_nerves.get("groups", [])
+            recorded = {n for n in numbers if str(n) in used}
+            if not recorded:
                 absent += [var.name, GROUP_ITEM, *codebook.nerve_columns,
                            *(d["name"] for d in codebook.derived if d["rule"] == "any_nerve"),
-                           *(g["name"] for g in codebook.cranial_nerves.get("groups", []))]
+                           *(g["name"] for g in groups)]
+            else:  # some nerves: the others, and each group with one of them, are not in this file
+                absent += [codebook.nerve_column(n) for n in numbers if n not in recorded]
+                partial = [g["name"] for g in groups if not set(g["members"]) <= recorded]
+                absent += partial
+                if groups and len(partial) == len(groups):
+                    absent.append(GROUP_ITEM)
         elif var.name not in used:
             sources = derivable_from(var, codebook)
             if not (sources and all(s in used for s in sources)):

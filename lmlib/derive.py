@@ -75,14 +75,20 @@ def derive_cohort(data: pd.DataFrame, codebook: Codebook, log: ProblemLog, first
         options = data[[var.option_column(o.name) for o in var.options]]
         data[spec["name"]] = ~kleene(options, "any")  # isolated: known to have none of them
     if "any_nerve" in rules and codebook.nerve_columns[0] in data:
+        # over the nerves the file has a column for (the others are not recorded: lmlib.coverage)
+        recorded = [n for n in codebook.cranial_nerves["numbers"] if ("nerve", n) in first]
         nerves = data[codebook.nerve_columns]
         involved = nerves.apply(lambda s: s.astype(object).ne("none").where(s.notna()))
-        # involved when any nerve is; not involved only when every nerve is known not to be
-        any_involved = involved.eq(True).any(axis=1)
-        data[rules["any_nerve"]["name"]] = any_involved.astype("boolean").mask(~any_involved & involved.isna().any(axis=1))
+        given = involved[[codebook.nerve_column(n) for n in recorded]]
+        # involved when any nerve is; not involved only when every recorded nerve is known not to be
+        any_involved = given.eq(True).any(axis=1)
+        unknown = given.isna().any(axis=1) if recorded else pd.Series(True, index=data.index)
+        data[rules["any_nerve"]["name"]] = any_involved.astype("boolean").mask(~any_involved & unknown)
         for group in codebook.cranial_nerves.get("groups", []):
             members = involved[[codebook.nerve_column(n) for n in group["members"]]]
-            data[group["name"]] = kleene(members.astype("boolean"), codebook.group_rule(group))
+            # a group with a member nerve not in the file is not recorded, never a count over the others
+            data[group["name"]] = kleene(members.astype("boolean"), codebook.group_rule(group)) \
+                if set(group["members"]) <= set(recorded) else pd.Series(pd.NA, index=data.index, dtype="boolean")
     # sensitive dates used only to derive a variable (the birth date) are not kept
     needed = set(rules["days_between"]["from"][:2]) if "days_between" in rules else set()  # the death date is in the end
     dropped = [v.name for v in codebook.of_type("date") if v.spec.get("sensitive") and v.name not in needed]

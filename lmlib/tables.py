@@ -301,6 +301,19 @@ def _not_recorded_options(source, columns: dict[str, str], absent) -> set[str]:
     return set() if len(empty) == len(columns) else empty
 
 
+def _unrecorded_nerves(source, codebook: Codebook, absent) -> set[str]:
+    """Nerve columns the file has no column for (``absent``, cleaned column names), or, read
+    off the cohort's rows, without one recorded cell while another nerve has some (a blank
+    cell of a nerve column present is "not involved", so only an absent column is empty):
+    shown as "not recorded in this file", never as 0."""
+    columns = codebook.nerve_columns
+    empty = {c for c in columns if c in absent}
+    data = getattr(source, "data", None)
+    if isinstance(data, pd.DataFrame):
+        empty |= {c for c in columns if c in data and data[c].isna().all()}
+    return set() if len(empty) == len(columns) else empty
+
+
 def item_rows(data, codebook: Codebook, item: str, *, lang: str = "en",
               summary: dict | None = None, rules: dict | None = None, previous: str | None = None,
               alpha: float = 0.05, not_in_file=frozenset()) -> list[dict]:
@@ -310,8 +323,13 @@ def item_rows(data, codebook: Codebook, item: str, *, lang: str = "en",
     source = counts_source(data)
     kind = item_kind(codebook, item)
     label = item_label(codebook, item, lang)
+    any_nerve = [d["name"] for d in codebook.derived if d["rule"] == "any_nerve"]
     if item in not_in_file:
-        return [_row(item, "", text("by_nerve", lang) if kind == "nerve_set" else label, 0, NOT_IN_FILE)]
+        nerves = codebook.nerve_variable
+        if nerves is not None and nerves.name in not_in_file and (kind in ("nerve_set", "nerve_groups")
+                                                                  or item in any_nerve):
+            label = nerves.label(lang)  # no nerve column at all: the whole block is one label, one footnote
+        return [_row(item, "", label, 0, NOT_IN_FILE)]
     if kind == "count":
         return [_row(item, "", label, 0, "count", n=source.n_patients())]
     if kind == "continuous":
@@ -322,6 +340,11 @@ def item_rows(data, codebook: Codebook, item: str, *, lang: str = "en",
     if kind == "categorical":
         return _categorical(source, codebook, codebook[item], lang, rules or {}, alpha)
     if kind == "boolean":
+        if item in any_nerve:  # over the nerves the file records: said in its label when not all twelve
+            unrecorded = _unrecorded_nerves(source, codebook, not_in_file)
+            numbers = [n for n in codebook.cranial_nerves["numbers"] if codebook.nerve_column(n) not in unrecorded]
+            if unrecorded:
+                label = text("tables.any_nerve_of", lang, label=label, nerves=", ".join(map(str, numbers)))
         return _count_rows(item, source.boolean(item, alpha), {"yes": label}, 0, "yes", lang)
     if kind == "multi_response":
         var = codebook[item]
@@ -332,18 +355,25 @@ def item_rows(data, codebook: Codebook, item: str, *, lang: str = "en",
                       empty)
     if kind == "nerve_groups":
         groups = codebook.cranial_nerves.get("groups", [])
-        counts = source.nerve_groups({g["name"]: [codebook.nerve_column(n) for n in g["members"]] for g in groups},
+        unrecorded = _unrecorded_nerves(source, codebook, not_in_file)
+        # a group with a member nerve not in the file is not recorded, never a count over the others
+        empty = {g["name"] for g in groups if g["name"] in not_in_file
+                 or any(codebook.nerve_column(n) in unrecorded for n in g["members"])}
+        counts = source.nerve_groups({g["name"]: [codebook.nerve_column(n) for n in g["members"]] for g in groups
+                                      if g["name"] not in empty},
                                      alpha, any_of=frozenset(g["name"] for g in groups
                                                              if codebook.group_rule(g) == "any"))
-        any_nerve = [d["name"] for d in codebook.derived if d["rule"] == "any_nerve"]
         header = previous not in any_nerve  # shown under "CN involvement" when it precedes
-        return _multi(item, label, counts, {g["name"]: group_label(codebook, g, lang) for g in groups}, lang, header)
+        return _multi(item, label, counts, {g["name"]: group_label(codebook, g, lang) for g in groups}, lang, header,
+                      empty)
     if kind == "nerve_set":
         numbers = codebook.cranial_nerves["numbers"]
-        cols = {codebook.nerve_column(n): codebook.nerve_column(n) for n in numbers}
+        empty = _unrecorded_nerves(source, codebook, not_in_file)
+        cols = {codebook.nerve_column(n): codebook.nerve_column(n) for n in numbers
+                if codebook.nerve_column(n) not in empty}
         counts = source.nerve_set(cols, alpha)
         labels = {codebook.nerve_column(n): text("nerve", lang, n=n) for n in numbers}
-        return _multi(item, text("by_nerve", lang), counts, labels, lang, True)
+        return _multi(item, text("by_nerve", lang), counts, labels, lang, True, empty)
     raise ValueError(f"{item!r}: no table layout for type {kind!r}")
 
 

@@ -246,7 +246,7 @@ def test_cranial_nerve_groups_need_every_member_nerve(write_csv):
     rows = minimal_rows(3)
     rows[0].update({"KS 4": "Bilateral", "KS 5": "Bilateral", "KS 6": "Bilateral"})
     rows[1].update({"KS 5": "Right"})
-    rows[2].update({"KS7": "Sol"})  # VII without VIII
+    rows[2].update({"KS7": "Sol", "KS 8": ""})  # VII without VIII
     data = load(write_csv, rows).data
     assert list(data["cn_group_4_6"]) == [True, False, False]
     assert list(data["cn_group_5"]) == [True, True, False]

@@ -109,7 +109,8 @@ def _computed_index(tables: pd.DataFrame) -> dict[tuple[str, str], dict]:
     return {(r["item"], str(r["level"])): r for r in rows.to_dict("records")}
 
 
-def compare_with_published(tables: pd.DataFrame, survival: pd.DataFrame | None, published: dict) -> pd.DataFrame:
+def compare_with_published(tables: pd.DataFrame, survival: pd.DataFrame | None, published: dict,
+                           labels: dict | None = None) -> pd.DataFrame:
     """Published versus computed, one row per published number (see the module docstring).
 
     Parameters
@@ -117,7 +118,12 @@ def compare_with_published(tables: pd.DataFrame, survival: pd.DataFrame | None, 
     tables : Table 1 and Table 2 rows (:func:`lmlib.tables.table1` / ``table2``, concatenated).
     survival : :func:`lmlib.survival.survival_summary` of the cohort (``Overall`` row used).
     published : the published numbers (``data/published.yaml``).
+    labels : ``(item, level)`` -> the row label of a full count; a computed row labelled
+        otherwise (any CN involvement "of CN 5, 7, 8" when the file has no other nerve column)
+        says so in its explanation.
     """
+    from ..present.audit import words
+
     index = _computed_index(tables)
     rows = []
     for entry in published.get("counts", []):
@@ -125,7 +131,12 @@ def compare_with_published(tables: pd.DataFrame, survival: pd.DataFrame | None, 
         computed = index.get(key)
         if computed is None and key[0] == "n_patients":
             computed = index.get((key[0], ""))
-        rows += _count_rows(entry, computed)
+        found = _count_rows(entry, computed)
+        if computed is not None and key in (labels or {}) and computed["label"] != labels[key]:
+            # counted over part of what the paper counted (any CN involvement over the nerves recorded)
+            found[0]["reasons"] = [say("audit.counted_as", label=computed["label"]), *found[0]["reasons"]]
+            found[0]["explanation"] = words(found[0]["reasons"])
+        rows += found
     for entry in published.get("continuous", []):
         rows += _continuous_rows(entry, index.get((entry["item"], "")))
     if survival is not None:
@@ -160,9 +171,14 @@ def reproduction_audit(data: pd.DataFrame, codebook=None, published: dict | None
     from ..published import load_published
     from ..tables import table1, table2
 
+    from ..codebook import load_codebook
+    from ..tables import item_label
+
     published = published or load_published()
+    codebook = codebook or load_codebook()
     tables = pd.concat([table1(data, codebook, published=published), table2(data, codebook, published=published)],
                        ignore_index=True)
     survival = survival_summary(data, "survival_days", "death")
-    return compare_with_published(tables, survival, published)
+    labels = {(d["name"], "yes"): item_label(codebook, d["name"]) for d in codebook.derived if d["rule"] == "any_nerve"}
+    return compare_with_published(tables, survival, published, labels)
 
