@@ -194,7 +194,17 @@ def _warn_only_yes(frame: pd.DataFrame, data: pd.DataFrame, codebook: Codebook, 
             continue  # the codebook or the study file already says what an empty cell means
         trues, falses = codebook.yes_no(var)
         parse = lambda cell: parse_bool(cell, trues, falses)  # noqa: E731
-        states = [classify(cell, parse, codebook.missing_keys(var)) for cell in frame[column]]
+        missing_keys, memo = codebook.missing_keys(var), {}
+
+        def state(cell):  # each distinct cell classified once (a registry has millions of rows)
+            try:
+                return memo[cell]
+            except KeyError:
+                memo[cell] = classify(cell, parse, missing_keys)
+                return memo[cell]
+            except TypeError:  # an unhashable cell
+                return classify(cell, parse, missing_keys)
+        states = [state(cell) for cell in frame[column]]
         recorded = [value for state, value in states if state == VALUE]
         empty_missing = int(sum(state == EMPTY and pd.isna(value)
                                 for (state, _), value in zip(states, cleaned.astype(object))))
