@@ -319,10 +319,12 @@ def item_rows(data, codebook: Codebook, item: str, *, lang: str = "en",
         chosen = (summary or {}).get(item)
         return [_row(item, "", label, 0, "continuous", **stats, summary=chosen or DEFAULT_SUMMARY,
                      summary_source="parameter" if chosen else "default")]
-    if kind == "categorical":
-        return _categorical(source, codebook, codebook[item], lang, rules or {}, alpha)
-    if kind == "boolean":
-        return _count_rows(item, source.boolean(item, alpha), {"yes": label}, 0, "yes", lang)
+    if kind == "categorical":  # a rule on a column the file does not have leaves no one out
+        rules = {k: v for k, v in (rules or {}).items() if v not in not_in_file}
+        return _categorical(source, codebook, codebook[item], lang, rules, alpha)
+    if kind == "boolean":  # its missing row indented like a level, under the item's own line
+        rows = _count_rows(item, source.boolean(item, alpha), {"yes": label}, 0, "yes", lang)
+        return [{**r, "indent": 1} if r["kind"] == "missing" else r for r in rows]
     if kind == "multi_response":
         var = codebook[item]
         columns = {o.name: var.option_column(o.name) for o in var.options}

@@ -11,9 +11,10 @@ import pandas as pd
 from .numbers import Style, fmt_count, fmt_number
 from .table import DisplayTable
 
-STATUS_ORDER = ("exact", "rounding", "truncation", "paper_inconsistent", "mismatch", "consistent",
-                "consistent_truncated", "inconsistent", "note", "suppressed")
-LEGEND = ("exact", "truncation", "paper_inconsistent", "mismatch", "consistent_truncated")
+STATUS_ORDER = ("exact", "rounding", "truncation", "paper_inconsistent", "mismatch", "not_in_file", "not_recorded",
+                "consistent", "consistent_truncated", "inconsistent", "note", "suppressed")
+LEGEND = ("exact", "truncation", "paper_inconsistent", "mismatch", "consistent_truncated", "not_in_file")
+ABSENT = ("not_in_file", "not_recorded")  # lmlib.audit.reproduce.ABSENT: a number the file cannot give
 TEXT_COLUMNS = ("shown", "reasons", "likely")
 
 
@@ -116,6 +117,8 @@ def _computed(row, style: Style) -> str:
     value = row["computed_value"]
     if isinstance(row.get("computed"), str) and row["computed"].startswith("<"):
         return row["computed"]  # masked by the small-cell rule
+    if row.get("computed") in ABSENT:  # never a 0: the file has no column (or no filled cell) for it
+        return style.text(f"tables.{row['computed']}_cell")
     if pd.isna(value):
         return "—"
     if row["statistic"] == "percent":
@@ -223,6 +226,12 @@ def summary_sentence(audit: pd.DataFrame, style: Style | None = None, codebook=N
 
     for r in shown[shown["status"] == "paper_inconsistent"].to_dict("records"):
         parts.append(t("audit.summary_paper", what=what(r), published=r["published"], computed=r["computed"]))
+    absent = shown[shown["status"].isin(ABSENT)].to_dict("records")
+    if absent:
+        listed = "; ".join(dict.fromkeys(", ".join(filter(None, [item_text(r["item"], codebook, style.lang),
+                                                                 level_text(r["item"], r["level"], codebook, style.lang)]))
+                                         for r in absent))
+        parts.append(t("audit.summary_absent", k=style.count(len(absent)), list=listed))
     unexplained = shown[shown["status"] == "mismatch"].to_dict("records")
     if unexplained:
         listed = "; ".join(t("audit.summary_mismatch_item", what=what(r), published=r["published"],

@@ -1,0 +1,162 @@
+"""The report sections beyond Tables 1–2 on a hospital export that lacks columns: what the file
+does not record is said in words (never a 0, never part of a verdict), cross-tabulation
+percentages name their denominator, the UpSet caption counts only what is known. Every count is
+checked against the generating table (pandas), never against lmlib's own output."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import openpyxl  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from lmlib import tables  # noqa: E402
+from lmlib import survival_report as sr  # noqa: E402
+from lmlib.audit import reproduce  # noqa: E402
+from lmlib.codebook import load_codebook  # noqa: E402
+from lmlib.cohort import load_cohort  # noqa: E402
+from lmlib.present import audit as shown, descriptive  # noqa: E402
+from lmlib.present.numbers import Style  # noqa: E402
+from lmlib.present.survival import censoring_text  # noqa: E402
+from lmlib.published import load_published  # noqa: E402
+
+STUDY = 'study_file: 1\nvariables:\n  - {name: metastases, options: [{name: parenchyma, aliases: ["Beyin met."]}]}\n'
+HEADERS = ["Hasta No", "Yaş", "Cinsiyet", "Primer", "Patoloji", "Tedavi", "LM tanı tarihi", "Ex tarihi",
+           "Son kontrol", "Enhancement pattern", "Lokalizasyon", "Beyin met.", "KS 7", "Hidrosefali"]
+# No lost-to-follow-up, symptom, dura, calvarium or subependymal column: as a hospital exports it.
+SITES = {"lung": ("Akciğer", "Adenokarsinom"), "breast": ("Meme", "İnvaziv duktal")}
+BRAIN = {"yes": "+", "no": "-", None: None}
+HYDRO = {True: "var", False: "yok", None: "bilinmiyor"}
+
+
+def truth_table() -> pd.DataFrame:
+    """14 patients: lung 8 (one hydrocephalus unknown, two parenchyma blank), breast 6."""
+    rows = []
+    sites = ["lung"] * 8 + ["breast"] * 6
+    brain = ["yes", "yes", None, "no", "yes", None, "yes", "no", "yes", "no", "no", "yes", None, "no"]
+    hydro = [True, False, None, False, True, False, False, False, True, False, None, False, False, True]
+    cn7 = [True, False, False, False, False, True, False, False, False, False, False, False, False, True]
+    for i, (site, b, h, c) in enumerate(zip(sites, brain, hydro, cn7)):
+        start = dt.datetime(2020, 1, 1) + dt.timedelta(days=17 * i)
+        dead = i % 5 != 2
+        rows.append(dict(id=str(i + 1), age=40 + i, sex="male" if i % 2 else "female", site=site, brain=b,
+                         hydro=h, cn7=c, start=start, dead=dead,
+                         end=start + dt.timedelta(days=20 + 9 * i)))
+    return pd.DataFrame(rows)
+
+
+def write_export(t: pd.DataFrame, folder) -> tuple:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    for r in t.itertuples():
+        primary, histology = SITES[r.site]
+        ws.append([r.id, r.age, "E" if r.sex == "male" else "K", primary, histology, "KT", r.start,
+                   r.end if r.dead else None, r.end, "Lineer", "Supratentoryal", BRAIN[r.brain],
+                   "+" if r.cn7 else None, HYDRO[r.hydro]])
+    path, study = folder / "arsiv.xlsx", folder / "arsiv.study.yaml"
+    wb.save(path)
+    study.write_text(STUDY, encoding="utf-8")
+    return path, study
+
+
+@pytest.fixture(scope="module")
+def truth() -> pd.DataFrame:
+    return truth_table()
+
+
+@pytest.fixture(scope="module")
+def export(truth, tmp_path_factory):
+    path, study = write_export(truth, tmp_path_factory.mktemp("export"))
+    codebook = load_codebook(study=study)
+    return load_cohort(path, codebook, data_cut="2023-12-31"), codebook
+
+
+ABSENT_ITEMS = ("lost_to_follow_up", "isolated_lm", "subependymal_nodules")
+
+
+def test_the_file_records_what_the_truth_table_says(export, truth):
+    cohort, _ = export
+    assert len(cohort.data) == len(truth)
+    assert cohort.data["metastases_parenchyma"].sum() == (truth["brain"] == "yes").sum()
+    assert cohort.data["metastases_parenchyma"].isna().sum() == truth["brain"].isna().sum()
+    assert set(ABSENT_ITEMS) <= set(cohort.not_in_file)
+
+
+def test_the_comparison_with_the_paper_says_not_in_this_file_never_zero(export, truth):
+    cohort, codebook = export
+    audit = reproduce.reproduction_audit(cohort.data, codebook, load_published(), cohort.not_in_file)
+    absent = audit[audit["item"].isin(ABSENT_ITEMS + ("symptoms",))
+                   | ((audit["item"] == "metastases") & audit["level"].isin(["dura", "calvarium"]))]
+    assert set(absent["item"]) >= set(ABSENT_ITEMS) | {"symptoms", "metastases"}
+    assert set(absent["status"]) <= set(reproduce.ABSENT)
+    assert absent["computed_value"].isna().all()
+    # the counts the file has are still compared, against the truth table
+    sex = audit[(audit["item"] == "sex") & (audit["level"] == "female") & (audit["statistic"] == "n")]
+    assert sex["computed_value"].iloc[0] == (truth["sex"] == "female").sum()
+    brain = audit[(audit["item"] == "metastases") & (audit["level"] == "parenchyma") & (audit["statistic"] == "n")]
+    assert brain["computed_value"].iloc[0] == (truth["brain"] == "yes").sum()
+    for lang, words in (("en", "not in this file"), ("tr", "bu dosyada yok")):
+        style = Style(lang=lang)
+        mine = shown.side_by_side(audit, codebook, lang)
+        cells = {(r.cells["label"], r.cells["statistic"]): r.cells
+                 for r in shown.side_by_side_table(mine, style, codebook).rows}
+        lost = [c for (label, _), c in cells.items() if label == tables.item_label(codebook, "lost_to_follow_up", lang)]
+        assert lost and all(c["computed"] == words and c["difference"] == "—" for c in lost)
+        isolated = [c for (label, _), c in cells.items() if label == tables.item_label(codebook, "isolated_lm", lang)]
+        assert isolated and all(c["computed"] == words for c in isolated)
+        csv = shown.csv_frame(mine, style)
+        assert (csv.loc[mine["item"] == "subependymal_nodules", "computed"] == words).all()
+        assert "0" not in set(csv.loc[mine["item"].isin(ABSENT_ITEMS), "computed"])
+
+
+def test_numbers_not_in_the_file_take_no_part_in_a_verdict(export):
+    cohort, codebook = export
+    audit = reproduce.reproduction_audit(cohort.data, codebook, load_published(), cohort.not_in_file)
+    absent = audit["status"].isin(reproduce.ABSENT)
+    assert absent.sum() > 0 and not audit.loc[absent, "status"].isin(reproduce.MATCHES + ("mismatch",)).any()
+    summary = shown.summary_sentence(audit, Style(), codebook)
+    assert f"{int(absent.sum())} published number(s) are not in this file" in summary
+    mismatch_part = summary.split("differ without an explanation")[-1]
+    assert "Lost to follow-up" not in mismatch_part and "Subependymal" not in mismatch_part
+
+
+def test_table_1_leaves_no_one_out_by_a_rule_on_a_column_the_file_does_not_have(export, truth):
+    cohort, codebook = export
+    t1 = tables.table1(cohort.data, codebook, not_in_file=cohort.not_in_file)
+    vital = t1[(t1["item"] == "vital_status") & (t1["kind"] == "level")]
+    assert vital["denominator_rule"].isna().all()
+    dead = vital.loc[vital["level"] == "dead", "n"].iloc[0]
+    assert dead == truth["dead"].sum() and vital["denominator"].iloc[0] == len(truth)
+    html = descriptive.display_table(t1, Style()).to_html()
+    assert "left out of the denominator" not in html
+    assert "Lost to follow-up" in html and "Not in this file" in html
+
+
+def test_the_survival_page_says_lost_to_follow_up_is_not_recorded_rather_than_zero(export, truth):
+    cohort, codebook = export
+    report = sr.build(cohort.data, codebook)
+    assert math.isnan(report.numbers.lost_to_follow_up)
+    line = censoring_text(report)
+    censored = int((~truth["dead"]).sum())
+    assert line.startswith(f"Censored (alive at last contact): {censored} of {len(truth)} patients")
+    assert line.endswith("lost to follow-up: not recorded in this file.")
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_the_missing_row_of_a_yes_no_item_is_indented_like_a_level(export, truth, lang):
+    cohort, codebook = export
+    t2 = tables.table2(cohort.data, codebook, lang=lang, not_in_file=cohort.not_in_file)
+    table = descriptive.display_table(t2, Style(lang=lang))
+    rows = [(r.cells["label"], r.indent) for r in table.rows]
+    label = tables.item_label(codebook, "hydrocephalus", lang)
+    at = next(i for i, (text, _) in enumerate(rows) if text == label)
+    assert rows[at][1] == 0
+    assert rows[at + 1] == (Style(lang=lang).text("word.missing"), 1)
+    hydro = t2[t2["item"] == "hydrocephalus"]
+    assert hydro.loc[hydro["kind"] == "missing", "n"].iloc[0] == truth["hydro"].isna().sum()
