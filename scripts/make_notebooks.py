@@ -145,9 +145,11 @@ files = page.save_table(descriptive.display_table(t2, style, hide_ci=True), out 
                 'style.text("figure.location_pattern", n=style.count(descriptive.table_n(t2)))')),
     prose("notebook.imaging.crosstab"),
     code('''\
-xt = suppress.suppress_crosstab(crosstab.findings_by(cohort.data, cb, lang=lang), suppress_below)
-page.show_table(crosstabs.display_table(xt, style), out / "tables", export.crosstab_frame(xt, style=style),
-                downloads)'''),
+xt = suppress.suppress_crosstab(crosstab.findings_by(cohort.data, cb, lang=lang, not_in_file=cohort.not_in_file),
+                               suppress_below)
+absent = crosstab.not_in_file_labels(cb, cohort.not_in_file, lang=lang)  # left out, named in a note
+page.show_table(crosstabs.display_table(xt, style, not_in_file=absent), out / "tables",
+                export.crosstab_frame(xt, style=style), downloads)'''),
     prose("notebook.imaging.upset"),
     code('''\
 flags = plots.membership(cohort.data, cb, lang=lang)

@@ -123,7 +123,7 @@ def test_numbers_not_in_the_file_take_no_part_in_a_verdict(export):
     summary = shown.summary_sentence(audit, Style(), codebook)
     assert f"{int(absent.sum())} published number(s) are not in this file" in summary
     mismatch_part = summary.split("differ without an explanation")[-1]
-    assert "Lost to follow-up" not in mismatch_part and "Subependymal" not in mismatch_part
+    assert "Lost to follow-up" not in mismatch_part and "subependymal" not in mismatch_part
 
 
 def test_table_1_leaves_no_one_out_by_a_rule_on_a_column_the_file_does_not_have(export, truth):
@@ -160,3 +160,58 @@ def test_the_missing_row_of_a_yes_no_item_is_indented_like_a_level(export, truth
     assert rows[at + 1] == (Style(lang=lang).text("word.missing"), 1)
     hydro = t2[t2["item"] == "hydrocephalus"]
     assert hydro.loc[hydro["kind"] == "missing", "n"].iloc[0] == truth["hydro"].isna().sum()
+
+
+# ------------------------------------------------------------------------------ Table 3 (cross-tabulation)
+
+def _crosstab_display(export, lang="en", k=0):
+    from lmlib import crosstab, suppress
+    from lmlib.present import crosstabs
+
+    cohort, codebook = export
+    xt = suppress.suppress_crosstab(crosstab.findings_by(cohort.data, codebook, lang=lang,
+                                                         not_in_file=cohort.not_in_file), k)
+    absent = crosstab.not_in_file_labels(codebook, cohort.not_in_file, lang=lang)
+    return xt, crosstabs.display_table(xt, Style(lang=lang, suppress_below=k), not_in_file=absent)
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_table_3_names_its_denominator_and_counts_the_missing(export, truth, lang):
+    style = Style(lang=lang)
+    _, table = _crosstab_display(export, lang)
+    rows = [r.cells for r in table.rows]
+    heads = [c.header for c in table.columns]
+    _, codebook = export
+    label = tables.item_label(codebook, "hydrocephalus", lang)
+    at = next(i for i, r in enumerate(rows) if r["label"] == label)
+    for site in ("lung", "breast"):
+        group = truth[truth["site"] == site]
+        known = group["hydro"].dropna()
+        n, d = int(known.astype(bool).sum()), len(known)
+        assert d < len(group)
+        assert rows[at][f"g:{site}"] == f"{n}/{d} ({style.percent(100 * n / d)})"
+        assert rows[at + 1]["label"] == style.text("word.missing")
+        assert rows[at + 1][f"g:{site}"] == str(len(group) - d)
+    assert any(f"(n = {(truth['site'] == 'lung').sum()})" in h for h in heads)
+    brain = tables.item_label(codebook, "metastases", lang)
+    at = next(i for i, r in enumerate(rows) if r["label"].startswith(brain))
+    lung = truth[truth["site"] == "lung"]["brain"].dropna()
+    n, d = int((lung == "yes").sum()), len(lung)
+    assert rows[at]["g:lung"] == f"{n}/{d} ({style.percent(100 * n / d)})"
+
+
+def test_table_3_leaves_out_findings_not_in_the_file_with_one_note(export):
+    xt, table = _crosstab_display(export)
+    assert not set(xt["item"]) & {"isolated_lm", "subependymal_nodules", "metastases_dura", "metastases_calvarium"}
+    labels = [r.cells["label"] for r in table.rows]
+    assert not any("Dura" in x or "Calvarium" in x or "subependymal" in x or "Isolated" in x for x in labels)
+    notes = [n for n in table.notes if n.startswith("Not in this file")]
+    assert len(notes) == 1 and "Dura" in notes[0] and "subependymal" in notes[0] and "Isolated" in notes[0]
+
+
+def test_table_3_masks_a_small_missing_count_with_the_small_cell_rule(export, truth):
+    _, table = _crosstab_display(export, k=3)
+    rows = [r.cells for r in table.rows]
+    missing = [r for r in rows if r["label"] == "Missing"]
+    assert missing and all(r["g:lung"] in ("<3", "0") or int(r["g:lung"]) >= 3 for r in missing)
+    assert any(r["g:lung"] == "<3" for r in missing)
