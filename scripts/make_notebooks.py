@@ -155,15 +155,15 @@ page.show_table(crosstabs.display_table(xt, style, not_in_file=absent), out / "t
 flags = plots.membership(cohort.data, cb, lang=lang)
 if suppress.active(suppress_below):  # its bars are exact counts of small combinations
     page.skip_figure(out / "figures" / "upset.png", suppress_below, style)
-elif not plots.can_upset(flags):
-    page.note(style.text("figure.upset_none"))
+elif not plots.can_upset(flags):  # nothing recorded, or one finding: no combination to show
+    page.note(plots.no_upset_text(flags, style))
 else:
     fig = plots.upset_figure(cohort.data, cb, style=style)
     combinations = flags.value_counts()
     alt = style.text("figure.upset_alt", k=style.count(len(combinations)), n=style.count(len(flags)),
                      largest=style.count(combinations.max()))
     page.show_figure(fig, out / "figures", "upset", number=5, style=style, downloads=downloads, alt=alt,
-                     caption=style.text("figure.upset", n=style.count(len(flags))))'''),
+                     caption=plots.upset_caption(cohort.data, cb, style, cohort.not_in_file))'''),
     code(APPENDIX),
     code("downloads.show()"),
     prose("notebook.common.colophon"),

@@ -215,3 +215,83 @@ def test_table_3_masks_a_small_missing_count_with_the_small_cell_rule(export, tr
     missing = [r for r in rows if r["label"] == "Missing"]
     assert missing and all(r["g:lung"] in ("<3", "0") or int(r["g:lung"]) >= 3 for r in missing)
     assert any(r["g:lung"] == "<3" for r in missing)
+
+
+# ------------------------------------------------------------------------------ Figure 5 (UpSet)
+
+ALL_SITES_STUDY = ('study_file: 1\nvariables:\n  - {name: metastases, options: [{name: parenchyma, aliases: ["Beyin met."]}, '
+                   '{name: dura, aliases: ["Dura met."]}, {name: calvarium, aliases: ["Kalvaryum met."]}]}\n')
+
+
+def write_all_sites(t: pd.DataFrame, folder):
+    """The same patients with every metastasis site: dura "+" for patients 2 and 9, calvarium
+    "-", and both blank where the parenchyma is blank, so that those rows have no site recorded
+    (a blank option beside a filled one means "not present": the README's convention)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS + ["Dura met.", "Kalvaryum met."])
+    for i, r in enumerate(t.itertuples()):
+        primary, histology = SITES[r.site]
+        blank = r.brain is None
+        dura = "+" if i in (1, 8) else None if blank else "-"
+        ws.append([r.id, r.age, "E" if r.sex == "male" else "K", primary, histology, "KT", r.start,
+                   r.end if r.dead else None, r.end, "Lineer", "Supratentoryal", BRAIN[r.brain],
+                   "+" if r.cn7 else None, HYDRO[r.hydro], dura, None if blank else "-"])
+    path, study = folder / "sites.xlsx", folder / "sites.study.yaml"
+    wb.save(path)
+    study.write_text(ALL_SITES_STUDY, encoding="utf-8")
+    return path, study
+
+
+def test_the_upset_caption_counts_only_patients_known_to_have_no_site_and_no_nerve(truth, tmp_path):
+    from lmlib import plots
+
+    path, study = write_all_sites(truth, tmp_path)
+    codebook = load_codebook(study=study)
+    cohort = load_cohort(path, codebook, data_cut="2023-12-31")
+    assert not {"metastases_dura", "metastases_calvarium"} & set(cohort.not_in_file)
+    dura = pd.Series([i in (1, 8) for i in range(len(truth))])
+    no_dot = (truth["brain"] != "yes") & ~dura & ~truth["cn7"]
+    known = no_dot & truth["brain"].notna()  # a site recorded in every other row; KS 7 blank = not involved
+    counts = plots.without_findings(cohort.data, codebook, cohort.not_in_file)
+    assert counts == {"shown": int(no_dot.sum()), "known": int(known.sum()), "unknown": int((no_dot & ~known).sum())}
+    assert 0 < counts["known"] < counts["shown"]
+    caption = plots.upset_caption(cohort.data, codebook, Style(), cohort.not_in_file)
+    assert (f"holds the {int(no_dot.sum())} patients with none of these findings: {int(known.sum())} are known to have "
+            f"no accompanying metastasis and no cranial nerve involvement; for {int((no_dot & ~known).sum())} this is "
+            "not known") in caption
+    assert "isolated" not in caption.lower()
+
+
+def test_no_patient_is_known_to_have_no_site_when_a_site_is_not_in_the_file(export, truth):
+    from lmlib import plots
+
+    cohort, codebook = export
+    counts = plots.without_findings(cohort.data, codebook, cohort.not_in_file)
+    no_dot = int(((truth["brain"] != "yes") & ~truth["cn7"]).sum())
+    assert counts == {"shown": no_dot, "known": 0, "unknown": no_dot}
+
+
+def test_one_recorded_finding_gives_no_upset_view_and_says_which_instead_of_crashing(truth, tmp_path):
+    from lmlib import plots
+
+    t = truth.assign(cn7=False)  # no nerve column at all: only the cerebral parenchyma is recorded
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS[:-2])
+    for r in t.itertuples():
+        primary, histology = SITES[r.site]
+        ws.append([r.id, r.age, "E" if r.sex == "male" else "K", primary, histology, "KT", r.start,
+                   r.end if r.dead else None, r.end, "Lineer", "Supratentoryal", BRAIN[r.brain]])
+    wb.save(tmp_path / "one.xlsx")
+    (tmp_path / "one.study.yaml").write_text(STUDY, encoding="utf-8")
+    codebook = load_codebook(study=tmp_path / "one.study.yaml")
+    cohort = load_cohort(tmp_path / "one.xlsx", codebook, data_cut="2023-12-31")
+    flags = plots.membership(cohort.data, codebook)
+    assert [c for c in flags if flags[c].any()] == ["Cerebral parenchyma"]
+    assert int(flags["Cerebral parenchyma"].sum()) == int((truth["brain"] == "yes").sum())
+    assert not plots.can_upset(flags)
+    assert plots.no_upset_text(flags, Style()) == ("This file records one of these findings only (Cerebral parenchyma): "
+                                                   "there is no combination to show, no UpSet view is drawn.")
+    assert "yalnızca biri kayıtlı" in plots.no_upset_text(plots.membership(cohort.data, codebook, lang="tr"),
+                                                          Style(lang="tr"))
