@@ -120,6 +120,8 @@ def test_numbers_not_in_the_file_take_no_part_in_a_verdict(export):
     audit = reproduce.reproduction_audit(cohort.data, codebook, load_published(), cohort.not_in_file)
     absent = audit["status"].isin(reproduce.ABSENT)
     assert absent.sum() > 0 and not audit.loc[absent, "status"].isin(reproduce.MATCHES + ("mismatch",)).any()
+    assert any(line.startswith("Not in this file") for line in shown.legend(Style(), audit))
+    assert not any(line.startswith("Not in this file") for line in shown.legend(Style(), audit[~absent]))
     summary = shown.summary_sentence(audit, Style(), codebook)
     assert f"{int(absent.sum())} published number(s) are not in this file" in summary
     mismatch_part = summary.split("differ without an explanation")[-1]

@@ -145,9 +145,11 @@ def csv_frame(frame: pd.DataFrame, style: Style, codebook=None) -> pd.DataFrame:
     return out.drop(columns=[c for c in (*TEXT_COLUMNS, "decimals") if c in out])
 
 
-def legend(style: Style) -> list[str]:
-    """The verdicts explained: shown before the tables."""
-    return [style.text(f"audit.legend.{key}") for key in LEGEND]
+def legend(style: Style, audit: pd.DataFrame | None = None) -> list[str]:
+    """The verdicts explained: shown before the tables ("not in this file" only when ``audit``
+    has such a row)."""
+    absent = audit is not None and bool(audit["status"].isin(ABSENT).any())
+    return [style.text(f"audit.legend.{key}") for key in LEGEND if key != "not_in_file" or absent]
 
 
 def _status_cell(status: str, style: Style) -> str:
@@ -327,7 +329,7 @@ def show_comparison(audit: pd.DataFrame, cohort, style: Style, codebook=None, fo
     from . import page
 
     if cohort.is_synthetic:
-        page.bullets(legend(style))
+        page.bullets(legend(style, audit))
         page.paragraph(summary_sentence(audit, style, codebook), strong=True)
         page.show_table(compare_table(audit, style, codebook), folder, csv_frame(audit, style), downloads)
     else:
