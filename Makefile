@@ -182,8 +182,9 @@ lab: $(KERNEL)
 # make it empty (DATA_CUT=) for "not given".
 #= DATA_CUT: data cut-off date yyyy-mm-dd (empty: not given)
 DATA_CUT ?= 2018-12-31
-# Language of the reports (en or tr): the notebooks' `lang` parameter.
-#= LANG_REPORT: language of the reports, en or tr
+# Language of the reports (en or tr): the notebooks' `lang` parameter. `make report LANG=tr`
+# works too (LANG on the command line, en or tr, is taken as LANG_REPORT; see below).
+#= LANG_REPORT: language of the reports, en or tr (LANG=en|tr on the command line too)
 LANG_REPORT ?= en
 # Decimal places (0-4) of percentages and summaries: the notebooks' `decimals` parameter.
 #= DECIMALS: decimal places of percentages and summaries, 0-4
@@ -222,6 +223,25 @@ SECTIONS ?=
 # Sections run at once (each in its own kernel); empty: one per CPU.
 #= REPORT_JOBS: sections run at once (empty: one per CPU)
 REPORT_JOBS ?=
+
+# LANG is the shell's locale, but `make report LANG=tr` means the report's language: given on
+# the command line, en or tr is taken as LANG_REPORT (and the recipes keep a sane locale,
+# C.UTF-8); any other value stops make before anything is written. LANG from the environment
+# is the locale and is left alone.
+ifeq ($(origin LANG),command line)
+LANG_GIVEN := $(value LANG)
+ifneq ($(words $(LANG_GIVEN)) $(filter en tr,$(LANG_GIVEN)),1 $(LANG_GIVEN))
+$(error LANG='$(LANG_GIVEN)' is not a language of the reports (LANG is the shell's locale): use LANG_REPORT=en or LANG_REPORT=tr)
+endif
+ifeq ($(origin LANG_REPORT),command line)
+ifneq ($(value LANG_REPORT),$(LANG_GIVEN))
+$(error LANG=$(LANG_GIVEN) and LANG_REPORT='$(value LANG_REPORT)' disagree: give LANG_REPORT=en or LANG_REPORT=tr only)
+endif
+endif
+override LANG_REPORT := $(LANG_GIVEN)
+override LANG := C.UTF-8
+export LANG
+endif
 
 REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS DECIMAL_MARK SUPPRESS_BELOW SCREENING STUDY LENIENT PROBLEMS SECTIONS REPORT_JOBS
 $(foreach s,$(REPORT_SETTINGS),$(eval LM_$(s) := $$(value $(s))))

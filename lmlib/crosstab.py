@@ -209,65 +209,103 @@ def _merge(pieces: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
 
 
 def findings_by(data: pd.DataFrame, codebook=None, by: str = "primary_site", *, items: list[str] | None = None,
-                lang: str = "en", published: dict | None = None) -> pd.DataFrame:
+                lang: str = "en", published: dict | None = None, not_in_file=()) -> pd.DataFrame:
     """Every imaging finding of the paper's Table 2 cross-tabulated by ``by``, with its test.
 
     Parameters
     ----------
     data : the cleaned cohort; not modified. Patients missing the finding or ``by`` are left
-        out of that cross-table.
+        out of that cross-table (and counted in ``missing``).
     codebook : default ``data/codebook.yaml``.
     by : a categorical codebook variable (default the primary site).
     items : findings (codebook or derived items); default the items of Table 2 in
         published.yaml that are categorical, yes/no or multi-response (each option as yes/no).
     lang : language of the labels.
+    not_in_file : the items the cohort file has no column for
+        (:attr:`lmlib.cohort.Cohort.not_in_file`): left out (never a column of zeros); see
+        :func:`not_in_file_labels`.
 
     Returns
     -------
     Tidy DataFrame, one row per (finding, level, ``by`` level): section "crosstab", item,
     level, item_label, label, by, by_item_label, by_level, by_label, n, denominator (patients of that
-    ``by`` level with the finding recorded), percent (column percent, unrounded), test,
-    p_value (the same on every row of a finding) and analysis = "exploratory".
+    ``by`` level with the finding recorded), group_n (patients of that ``by`` level), missing
+    (group_n − denominator: the finding not recorded), percent (column percent of the
+    denominator, unrounded), test, p_value (the same on every row of a finding) and analysis =
+    "exploratory".
     """
+    codebook, items = _setup(codebook, items, published)
+    not_in_file = frozenset(not_in_file or ())
+    by_var = codebook[by]
+    by_label = _item_label(codebook, by, lang)
+    by_labels = {lv.name: lv.label.get(lang, lv.name) for lv in by_var.levels}
+    group = data[by].astype(object)
+    group_n = {site: int((group == site).sum()) for site in by_labels}
+    rows = []
+    for key, key_label, levels, categorical in findings_of(codebook, items, lang):
+        if key in not_in_file:
+            continue
+        values = data[key] if categorical else _yes_no(data[key])
+        counts = crosstab_counts(values, data[by], list(levels), list(by_labels))
+        test = exact_test(counts.to_numpy())
+        totals = counts.sum(axis=0)
+        for level, level_label in levels.items():
+            for site, site_label in by_labels.items():
+                n, den = int(counts.at[level, site]), int(totals[site])
+                rows.append({"section": "crosstab", "item": key, "level": level, "item_label": key_label,
+                             "label": level_label, "by": by, "by_item_label": by_label, "by_level": site,
+                             "by_label": site_label, "n": n, "denominator": den, "group_n": group_n[site],
+                             "missing": group_n[site] - den, "percent": 100.0 * n / den if den else math.nan,
+                             "test": test["test"], "p_value": test["p_value"], "analysis": EXPLORATORY})
+    return pd.DataFrame(rows)
+
+
+def not_in_file_labels(codebook=None, not_in_file=(), *, items: list[str] | None = None, lang: str = "en",
+                       published: dict | None = None) -> list[str]:
+    """The findings :func:`findings_by` leaves out because the file has no column for them
+    ("Accompanying metastasis: Dura", "Subependymal nodules"), for the table's one note."""
+    codebook, items = _setup(codebook, items, published)
+    absent = frozenset(not_in_file or ())
+    return [label for key, label, *_ in findings_of(codebook, items, lang) if key in absent]
+
+
+def findings_of(codebook, items: list[str], lang: str = "en") -> list[tuple[str, str, dict, bool]]:
+    """(column, label, {level: label}, categorical) of each finding of ``items``: a categorical
+    item with its levels, a yes/no item and each option of a multi-response item as yes/no;
+    others skipped."""
+    from .tables import item_kind, text
+
+    yes_no = {"yes": text("yes", lang), "no": text("no", lang)}
+    out = []
+    for item in items:
+        kind = item_kind(codebook, item)
+        label = _item_label(codebook, item, lang)
+        if kind == "categorical":
+            out.append((item, label, {lv.name: lv.label.get(lang, lv.name) for lv in codebook[item].levels}, True))
+        elif kind == "boolean":
+            out.append((item, label, yes_no, False))
+        elif kind == "multi_response":
+            var = codebook[item]
+            out += [(var.option_column(o.name), f"{label}: {o.label.get(lang, o.name)}", yes_no, False)
+                    for o in var.options]
+    return out
+
+
+def _setup(codebook, items, published):
     from .codebook import load_codebook
-    from .tables import item_kind, item_label, load_published, text
+    from .tables import load_published
 
     codebook = codebook or load_codebook()
     if items is None:
         published = load_published() if published is None else published
         items = list(dict.fromkeys(e["item"] for e in published["counts"] if e.get("section") == "table2"))
-    by_var = codebook[by]
-    by_label = item_label(codebook, by, lang)
-    by_labels = {lv.name: lv.label.get(lang, lv.name) for lv in by_var.levels}
-    yes_no = {"yes": text("yes", lang), "no": text("no", lang)}
-    rows = []
-    for item in items:
-        kind = item_kind(codebook, item)
-        label = item_label(codebook, item, lang)
-        if kind == "categorical":
-            var = codebook[item]
-            findings = [(item, label, data[item], {lv.name: lv.label.get(lang, lv.name) for lv in var.levels})]
-        elif kind == "boolean":
-            findings = [(item, label, _yes_no(data[item]), yes_no)]
-        elif kind == "multi_response":
-            var = codebook[item]
-            findings = [(var.option_column(o.name), f"{label}: {o.label.get(lang, o.name)}",
-                         _yes_no(data[var.option_column(o.name)]), yes_no) for o in var.options]
-        else:
-            continue
-        for key, key_label, values, levels in findings:
-            counts = crosstab_counts(values, data[by], list(levels), list(by_labels))
-            test = exact_test(counts.to_numpy())
-            totals = counts.sum(axis=0)
-            for level, level_label in levels.items():
-                for site, site_label in by_labels.items():
-                    n, den = int(counts.at[level, site]), int(totals[site])
-                    rows.append({"section": "crosstab", "item": key, "level": level, "item_label": key_label,
-                                 "label": level_label, "by": by, "by_item_label": by_label, "by_level": site,
-                                 "by_label": site_label,
-                                 "n": n, "denominator": den, "percent": 100.0 * n / den if den else math.nan,
-                                 "test": test["test"], "p_value": test["p_value"], "analysis": EXPLORATORY})
-    return pd.DataFrame(rows)
+    return codebook, items
+
+
+def _item_label(codebook, item: str, lang: str) -> str:
+    from .tables import item_label
+
+    return item_label(codebook, item, lang)
 
 
 def _yes_no(values: pd.Series) -> pd.Series:

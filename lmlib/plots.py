@@ -194,9 +194,61 @@ def membership(data: pd.DataFrame, codebook, *, lang: str = "en") -> pd.DataFram
 
 
 def can_upset(flags: pd.DataFrame) -> bool:
-    """True when :func:`membership` holds a finding present in at least one patient (an UpSet
-    view of nothing cannot be drawn: a file without metastasis sites or cranial nerves)."""
-    return flags.shape[1] > 0 and bool(flags.to_numpy().any())
+    """True when :func:`membership` holds at least two findings, one present in at least one
+    patient: an UpSet view of nothing (a file without metastasis sites or cranial nerves) or of
+    a single finding (no combination to show; upsetplot cannot draw one set) is not drawn."""
+    return flags.shape[1] > 1 and bool(flags.to_numpy().any())
+
+
+def no_upset_text(flags: pd.DataFrame, style: Style) -> str:
+    """Why no UpSet view is drawn (:func:`can_upset` is False): nothing recorded, or the one
+    finding recorded, named."""
+    found = [str(c) for c in flags.columns if flags[c].any()]
+    if len(found) == 1:
+        return style.text("figure.upset_one", finding=found[0])
+    return style.text("figure.upset_none")
+
+
+def without_findings(data: pd.DataFrame, codebook, not_in_file=()) -> dict[str, int]:
+    """The patients of the UpSet column with no filled dot, split by what is known.
+
+    Returns
+    -------
+    dict: ``shown`` (patients with none of the findings of :func:`membership`), ``known``
+    (of them, those known to have no accompanying metastasis and no cranial nerve involvement:
+    every metastasis site recorded as absent and every nerve recorded as not involved) and
+    ``unknown`` (``shown`` − ``known``: a site or nerve missing, or not in the file).
+    """
+    from .describe import nerve_involvement
+
+    absent = frozenset(not_in_file or ())
+    var = codebook["metastases"]
+    known = pd.Series(True, index=data.index)
+    for option in var.options:
+        col = var.option_column(option.name)
+        recorded_no = data[col].astype("boolean").eq(False).fillna(False) if col in data and col not in absent \
+            else pd.Series(False, index=data.index)
+        known &= recorded_no.astype(bool)
+    nerves = {c: c for c in codebook.nerve_columns}
+    if var.name in absent or any(c in absent or c not in data for c in nerves):
+        known &= False
+    else:
+        known &= nerve_involvement(data, nerves).eq(False).fillna(False).all(axis=1).astype(bool)
+    flags = membership(data, codebook)
+    shown = ~flags.any(axis=1) if flags.shape[1] else pd.Series(True, index=data.index)
+    n_shown, n_known = int(shown.sum()), int((shown & known).sum())
+    return {"shown": n_shown, "known": n_known, "unknown": n_shown - n_known}
+
+
+def upset_caption(data: pd.DataFrame, codebook, style: Style, not_in_file=()) -> str:
+    """Figure 5's caption: what the view shows, and the patients of the column with no filled
+    dot, those known to have no site and no nerve apart from those for whom it is not known."""
+    caption = style.text("figure.upset", n=style.count(len(data)))
+    counts = without_findings(data, codebook, not_in_file)
+    if counts["shown"]:
+        caption += " " + style.text("figure.upset_empty", shown=style.count(counts["shown"]),
+                                    known=style.count(counts["known"]), unknown=style.count(counts["unknown"]))
+    return caption
 
 
 def upset_figure(data: pd.DataFrame, codebook, *, lang: str = "en", style: Style | None = None):

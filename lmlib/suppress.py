@@ -220,7 +220,7 @@ def suppress_crosstab(crosstabs: pd.DataFrame, k) -> pd.DataFrame:
         return out
     out = out.reset_index(drop=True)
     n = pd.to_numeric(out["n"], errors="coerce").astype(float).to_numpy()
-    size = pd.to_numeric(out["denominator"], errors="coerce").astype(float).to_numpy()
+    size = pd.to_numeric(out["group_n" if "group_n" in out else "denominator"], errors="coerce").astype(float).to_numpy()
     reason = np.array([""] * len(out), dtype=object)
     small_group = np.array([is_small(s, k) for s in size])
     for i in range(len(out)):
@@ -237,6 +237,9 @@ def suppress_crosstab(crosstabs: pd.DataFrame, k) -> pd.DataFrame:
     flagged = reason != ""
     out["n"] = pd.Series(n, dtype=float).mask(flagged).to_numpy()
     out["percent"] = out["percent"].astype(float).mask(flagged)
+    if "missing" in out:  # patients of a group without the finding recorded: a count like the others
+        missing = pd.to_numeric(out["missing"], errors="coerce").astype(float)
+        out["missing"] = missing.mask(missing.map(lambda v: is_small(v, k)) | pd.Series(small_group, index=out.index))
     out["suppressed"] = flagged
     out["suppression"] = reason.astype(str)
     out["suppress_below"] = k

@@ -337,15 +337,17 @@ def item_rows(data, codebook: Codebook, item: str, *, lang: str = "en",
         chosen = (summary or {}).get(item)
         return [_row(item, "", label, 0, "continuous", **stats, summary=chosen or DEFAULT_SUMMARY,
                      summary_source="parameter" if chosen else "default")]
-    if kind == "categorical":
-        return _categorical(source, codebook, codebook[item], lang, rules or {}, alpha)
+    if kind == "categorical":  # a rule on a column the file does not have leaves no one out
+        rules = {k: v for k, v in (rules or {}).items() if v not in not_in_file}
+        return _categorical(source, codebook, codebook[item], lang, rules, alpha)
     if kind == "boolean":
         if item in any_nerve:  # over the nerves the file records: said in its label when not all twelve
             unrecorded = _unrecorded_nerves(source, codebook, not_in_file)
             numbers = [n for n in codebook.cranial_nerves["numbers"] if codebook.nerve_column(n) not in unrecorded]
             if unrecorded:
                 label = text("tables.any_nerve_of", lang, label=label, nerves=", ".join(map(str, numbers)))
-        return _count_rows(item, source.boolean(item, alpha), {"yes": label}, 0, "yes", lang)
+        rows = _count_rows(item, source.boolean(item, alpha), {"yes": label}, 0, "yes", lang)
+        return [{**r, "indent": 1} if r["kind"] == "missing" else r for r in rows]  # missing row under its item
     if kind == "multi_response":
         var = codebook[item]
         columns = {o.name: var.option_column(o.name) for o in var.options}

@@ -145,23 +145,25 @@ files = page.save_table(descriptive.display_table(t2, style, hide_ci=True), out 
                 'style.text("figure.location_pattern", n=style.count(descriptive.table_n(t2)))')),
     prose("notebook.imaging.crosstab"),
     code('''\
-xt = suppress.suppress_crosstab(crosstab.findings_by(cohort.data, cb, lang=lang), suppress_below)
-page.show_table(crosstabs.display_table(xt, style), out / "tables", export.crosstab_frame(xt, style=style),
-                downloads)'''),
+xt = suppress.suppress_crosstab(crosstab.findings_by(cohort.data, cb, lang=lang, not_in_file=cohort.not_in_file),
+                               suppress_below)
+absent = crosstab.not_in_file_labels(cb, cohort.not_in_file, lang=lang)  # left out, named in a note
+page.show_table(crosstabs.display_table(xt, style, not_in_file=absent), out / "tables",
+                export.crosstab_frame(xt, style=style), downloads)'''),
     prose("notebook.imaging.upset"),
     code('''\
 flags = plots.membership(cohort.data, cb, lang=lang)
 if suppress.active(suppress_below):  # its bars are exact counts of small combinations
     page.skip_figure(out / "figures" / "upset.png", suppress_below, style)
-elif not plots.can_upset(flags):
-    page.note(style.text("figure.upset_none"))
+elif not plots.can_upset(flags):  # nothing recorded, or one finding: no combination to show
+    page.note(plots.no_upset_text(flags, style))
 else:
     fig = plots.upset_figure(cohort.data, cb, style=style)
     combinations = flags.value_counts()
     alt = style.text("figure.upset_alt", k=style.count(len(combinations)), n=style.count(len(flags)),
                      largest=style.count(combinations.max()))
     page.show_figure(fig, out / "figures", "upset", number=5, style=style, downloads=downloads, alt=alt,
-                     caption=style.text("figure.upset", n=style.count(len(flags))))'''),
+                     caption=plots.upset_caption(cohort.data, cb, style, cohort.not_in_file))'''),
     code(APPENDIX),
     code("downloads.show()"),
     prose("notebook.common.colophon"),

@@ -66,7 +66,7 @@ page.show_table(shown.consistency_table(findings, style, cb), out / "tables", sh
                 downloads)'''),
     prose("notebook.reproduction.part2"),
     code('''\
-audit = suppress.mask_audit(reproduce.reproduction_audit(cohort.data, cb, pub), suppress_below)
+audit = suppress.mask_audit(reproduce.reproduction_audit(cohort.data, cb, pub, cohort.not_in_file), suppress_below)
 shown.show_comparison(audit, cohort, style, cb, out / "tables", downloads)  # verdicts, or yours beside the paper's'''),
     code('appendix.show_appendix(cohort, style, out / "tables", downloads)'),
     code("downloads.show()"),

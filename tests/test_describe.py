@@ -177,4 +177,6 @@ def test_no_upset_view_is_attempted_for_a_file_without_metastasis_sites_or_nerve
     flags = plots.membership(data, cb)
     assert flags.shape[1] == 0 and not plots.can_upset(flags)
     data[cb["metastases"].option_column("dura")] = pd.array([True, False, None], dtype="boolean")
+    assert not plots.can_upset(plots.membership(data, cb))  # one finding: no combination (upsetplot fails)
+    data[cb["metastases"].option_column("calvarium")] = pd.array([False, True, None], dtype="boolean")
     assert plots.can_upset(plots.membership(data, cb))

@@ -122,3 +122,41 @@ def test_a_file_name_with_quotes_semicolons_dollars_backticks_and_spaces_is_simp
         path.unlink()
         for f in ("PWNED", "PWNED2", "PWNED3"):
             (ROOT / f).unlink(missing_ok=True)
+
+
+PROBE = 'probe: ; @printf "%s|%s\\n" "$$LANG" "$$LM_LANG_REPORT"'
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_lang_on_the_command_line_is_the_report_language_and_the_recipes_keep_a_sane_locale(lang):
+    result = run_make("--eval", PROBE, "probe", f"LANG={lang}", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"C.UTF-8|{lang}"
+    shown = run_make("help", f"LANG={lang}", timeout=60).stdout
+    assert re.search(rf"^  LANG_REPORT .*\[{lang}\]$", shown, flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize("value", ["fr", "en_US.UTF-8", "C", "en tr", "tr$(shell touch PWNED_LANG)"])
+def test_any_other_lang_on_the_command_line_stops_make_before_anything_is_written(value):
+    before = {p: p.stat().st_mtime_ns for p in (ROOT / "reports").rglob("*")} if (ROOT / "reports").exists() else {}
+    try:
+        result = run_make("report", f"LANG={value}", timeout=60)
+        assert result.returncode == 2
+        assert f"LANG='{value}'" in result.stderr and "use LANG_REPORT=en or LANG_REPORT=tr" in result.stderr
+        assert not (ROOT / "PWNED_LANG").exists()
+    finally:
+        (ROOT / "PWNED_LANG").unlink(missing_ok=True)
+    after = {p: p.stat().st_mtime_ns for p in (ROOT / "reports").rglob("*")} if (ROOT / "reports").exists() else {}
+    assert after == before
+
+
+def test_lang_and_lang_report_that_disagree_on_the_command_line_are_refused():
+    result = run_make("report", "LANG=tr", "LANG_REPORT=en", timeout=60)
+    assert result.returncode == 2 and "disagree" in result.stderr
+
+
+def test_lang_from_the_environment_is_the_locale_and_left_alone():
+    env = {**make_env(), "LANG": "C.UTF-8"}
+    result = subprocess.run(["make", "--no-print-directory", "--eval", PROBE, "probe"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == "C.UTF-8|en"

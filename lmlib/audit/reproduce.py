@@ -10,7 +10,10 @@ keys as ``data/published.yaml``. Each row is judged at the paper's printed preci
 * ``truncation`` — equal only when cut, not rounded, to the paper's precision;
 * ``paper_inconsistent`` — different, and the paper's number fails its own consistency check
   (:mod:`lmlib.audit.consistency`), whose explanation is given;
-* ``mismatch`` — different, and nothing in the paper explains it.
+* ``mismatch`` — different, and nothing in the paper explains it;
+* ``not_in_file`` / ``not_recorded`` — the cohort file has no column for the item (or for that
+  option, or no filled cell in it): no number is computed, the row says so in words and takes
+  no part in any verdict (never a count of 0).
 """
 from __future__ import annotations
 
@@ -19,12 +22,14 @@ import math
 import pandas as pd
 
 from ..present.audit import SIDE_BY_SIDE_COLUMNS, side_by_side  # noqa: F401 - a user's series beside the paper's
+from ..coverage import NOT_IN_FILE, NOT_RECORDED
 from ..present.numbers import fmt_number, round_half_away, truncate_decimal
 from .consistency import check_published, printed_decimals, say
 
 AUDIT_COLUMNS = ["section", "item", "level", "statistic", "published", "computed", "published_value",
                  "computed_value", "status", "explanation"]
 MATCHES = ("exact", "rounding", "truncation")
+ABSENT = (NOT_IN_FILE, NOT_RECORDED)  # statuses (and ``computed`` markers) of a number the file cannot give
 
 
 def judge(published: float, computed: float, decimals: int) -> str:
@@ -51,8 +56,21 @@ def _row(section, item, level, statistic, published, computed, pub_value, comp_v
                 explanation=words(reasons), reasons=list(reasons), decimals=decimals)
 
 
+def _absent_rows(entry: dict, kind: str, statistics) -> list[dict]:
+    """The rows of a published number the cohort file cannot give (``kind`` is ``not_in_file``
+    or ``not_recorded``): ``computed`` is that marker (words once shown), no value, no verdict."""
+    item, level, section = entry["item"], str(entry.get("level", "")), entry.get("section", "")
+    return [_row(section, item, level, stat, shown, kind, value, math.nan, kind, [say("audit.not_recorded")])
+            for stat, shown, value in statistics]
+
+
 def _count_rows(entry: dict, computed: dict | None) -> list[dict]:
     item, level, section = entry["item"], str(entry.get("level", "")), entry.get("section", "")
+    if computed is not None and computed.get("kind") in ABSENT:
+        statistics = [("n", str(entry["n"]), entry["n"])]
+        if entry.get("percent") is not None:
+            statistics.append(("percent", f"{entry['percent']}%", float(entry["percent"])))
+        return _absent_rows(entry, computed["kind"], statistics)
     if computed is None or pd.isna(computed.get("n")):  # no such row, or an option the file does not record
         reason = "audit.no_row" if computed is None else "audit.not_recorded"
         return [_row(section, item, level, "n", entry["display"], "—", entry["n"], math.nan, "mismatch",
@@ -78,6 +96,9 @@ def _count_rows(entry: dict, computed: dict | None) -> list[dict]:
 
 
 def _continuous_rows(entry: dict, computed: dict | None) -> list[dict]:
+    if computed is not None and computed.get("kind") in ABSENT:
+        return _absent_rows(entry, computed["kind"], [(stat, str(entry[stat]), float(entry[stat]))
+                                                      for stat in ("mean", "sd", "min", "max")])
     rows = []
     decimals = entry.get("decimals", {})
     for stat, key in (("mean", "mean"), ("sd", "sd"), ("min", "range"), ("max", "range")):
@@ -109,6 +130,15 @@ def _computed_index(tables: pd.DataFrame) -> dict[tuple[str, str], dict]:
     return {(r["item"], str(r["level"])): r for r in rows.to_dict("records")}
 
 
+def _lookup(index: dict, item: str, level: str) -> dict | None:
+    """The computed row of ``(item, level)``; an item the file has no column for answers for
+    every level (a nested level "lung:adenocarcinoma" through its variable)."""
+    absent = index.get((item, ""))
+    if absent is not None and absent.get("kind") == NOT_IN_FILE:
+        return absent
+    return index.get((item, level))
+
+
 def compare_with_published(tables: pd.DataFrame, survival: pd.DataFrame | None, published: dict,
                            labels: dict | None = None) -> pd.DataFrame:
     """Published versus computed, one row per published number (see the module docstring).
@@ -128,7 +158,7 @@ def compare_with_published(tables: pd.DataFrame, survival: pd.DataFrame | None, 
     rows = []
     for entry in published.get("counts", []):
         key = (entry["item"], str(entry.get("level", "")))
-        computed = index.get(key)
+        computed = _lookup(index, *key)
         if computed is None and key[0] == "n_patients":
             computed = index.get((key[0], ""))
         found = _count_rows(entry, computed)
@@ -164,20 +194,20 @@ def _explain(audit: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
     return audit
 
 
-def reproduction_audit(data: pd.DataFrame, codebook=None, published: dict | None = None) -> pd.DataFrame:
+def reproduction_audit(data: pd.DataFrame, codebook=None, published: dict | None = None,
+                       not_in_file=()) -> pd.DataFrame:
     """Compute the paper's tables and survival from a cleaned cohort and compare them with the
-    published numbers (default ``data/published.yaml``)."""
-    from ..survival import survival_summary
-    from ..published import load_published
-    from ..tables import table1, table2
-
+    published numbers (default ``data/published.yaml``); ``not_in_file``: the items the cohort
+    file has no column for (:attr:`lmlib.cohort.Cohort.not_in_file`), said in words, never 0."""
     from ..codebook import load_codebook
-    from ..tables import item_label
+    from ..published import load_published
+    from ..survival import survival_summary
+    from ..tables import item_label, table1, table2
 
     published = published or load_published()
     codebook = codebook or load_codebook()
-    tables = pd.concat([table1(data, codebook, published=published), table2(data, codebook, published=published)],
-                       ignore_index=True)
+    tables = pd.concat([table1(data, codebook, published=published, not_in_file=not_in_file),
+                        table2(data, codebook, published=published, not_in_file=not_in_file)], ignore_index=True)
     survival = survival_summary(data, "survival_days", "death")
     labels = {(d["name"], "yes"): item_label(codebook, d["name"]) for d in codebook.derived if d["rule"] == "any_nerve"}
     return compare_with_published(tables, survival, published, labels)

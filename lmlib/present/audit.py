@@ -11,9 +11,10 @@ import pandas as pd
 from .numbers import Style, fmt_count, fmt_number
 from .table import DisplayTable
 
-STATUS_ORDER = ("exact", "rounding", "truncation", "paper_inconsistent", "mismatch", "consistent",
-                "consistent_truncated", "inconsistent", "note", "suppressed")
-LEGEND = ("exact", "truncation", "paper_inconsistent", "mismatch", "consistent_truncated")
+STATUS_ORDER = ("exact", "rounding", "truncation", "paper_inconsistent", "mismatch", "not_in_file", "not_recorded",
+                "consistent", "consistent_truncated", "inconsistent", "note", "suppressed")
+LEGEND = ("exact", "truncation", "paper_inconsistent", "mismatch", "consistent_truncated", "not_in_file")
+ABSENT = ("not_in_file", "not_recorded")  # lmlib.audit.reproduce.ABSENT: a number the file cannot give
 TEXT_COLUMNS = ("shown", "reasons", "likely")
 
 
@@ -116,6 +117,8 @@ def _computed(row, style: Style) -> str:
     value = row["computed_value"]
     if isinstance(row.get("computed"), str) and row["computed"].startswith("<"):
         return row["computed"]  # masked by the small-cell rule
+    if row.get("computed") in ABSENT:  # never a 0: the file has no column (or no filled cell) for it
+        return style.text(f"tables.{row['computed']}_cell")
     if pd.isna(value):
         return "—"
     if row["statistic"] == "percent":
@@ -142,9 +145,11 @@ def csv_frame(frame: pd.DataFrame, style: Style, codebook=None) -> pd.DataFrame:
     return out.drop(columns=[c for c in (*TEXT_COLUMNS, "decimals") if c in out])
 
 
-def legend(style: Style) -> list[str]:
-    """The verdicts explained: shown before the tables."""
-    return [style.text(f"audit.legend.{key}") for key in LEGEND]
+def legend(style: Style, audit: pd.DataFrame | None = None) -> list[str]:
+    """The verdicts explained: shown before the tables ("not in this file" only when ``audit``
+    has such a row)."""
+    absent = audit is not None and bool(audit["status"].isin(ABSENT).any())
+    return [style.text(f"audit.legend.{key}") for key in LEGEND if key != "not_in_file" or absent]
 
 
 def _status_cell(status: str, style: Style) -> str:
@@ -223,6 +228,12 @@ def summary_sentence(audit: pd.DataFrame, style: Style | None = None, codebook=N
 
     for r in shown[shown["status"] == "paper_inconsistent"].to_dict("records"):
         parts.append(t("audit.summary_paper", what=what(r), published=r["published"], computed=r["computed"]))
+    absent = shown[shown["status"].isin(ABSENT)].to_dict("records")
+    if absent:
+        listed = "; ".join(dict.fromkeys(", ".join(filter(None, [item_text(r["item"], codebook, style.lang),
+                                                                 level_text(r["item"], r["level"], codebook, style.lang)]))
+                                         for r in absent))
+        parts.append(t("audit.summary_absent", k=style.count(len(absent)), list=listed))
     unexplained = shown[shown["status"] == "mismatch"].to_dict("records")
     if unexplained:
         listed = "; ".join(t("audit.summary_mismatch_item", what=what(r), published=r["published"],
@@ -318,7 +329,7 @@ def show_comparison(audit: pd.DataFrame, cohort, style: Style, codebook=None, fo
     from . import page
 
     if cohort.is_synthetic:
-        page.bullets(legend(style))
+        page.bullets(legend(style, audit))
         page.paragraph(summary_sentence(audit, style, codebook), strong=True)
         page.show_table(compare_table(audit, style, codebook), folder, csv_frame(audit, style), downloads)
     else:

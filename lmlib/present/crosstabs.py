@@ -18,19 +18,34 @@ YES_NO = {"yes", "no"}
 
 
 def cells(crosstabs: pd.DataFrame, style: Style) -> list[str]:
-    """"n (%)" of each cross-tabulation row; "<k" or "*" for a cell masked by
-    :func:`lmlib.suppress.suppress_crosstab`."""
+    """"n (%)" of each cross-tabulation row, "n/d (%)" when the finding is not recorded for
+    every patient of the group (d: those with it recorded, as journals print it); "<k" or "*"
+    for a cell masked by :func:`lmlib.suppress.suppress_crosstab`."""
     out = []
     for _, r in crosstabs.iterrows():
         masked = "suppressed" in r and not is_missing(r["suppressed"]) and bool(r["suppressed"])
+        partly = "missing" in r and (is_missing(r["missing"]) or int(r["missing"]) > 0)
         out.append(suppressed_mark(r["suppression"], int(r["suppress_below"])) if masked
-                   else style.n_percent(r["n"], r["denominator"]))
+                   else style.n_percent(r["n"], r["denominator"], show_denominator=partly))
     return out
 
 
 def group_sizes(crosstabs: pd.DataFrame) -> dict:
-    """Patients of each group (the largest denominator of its column), in column order."""
-    return crosstabs.groupby("by_level", sort=False)["denominator"].max().to_dict()
+    """Patients of each group (``group_n``; without it the largest denominator of its column),
+    in column order."""
+    column = "group_n" if "group_n" in crosstabs else "denominator"
+    return crosstabs.groupby("by_level", sort=False)[column].max().to_dict()
+
+
+def missing_cells(part: pd.DataFrame, style: Style, k: int) -> dict | None:
+    """The Missing row of one finding (patients of each group without it recorded), or None
+    when it is recorded for everyone; a count from 1 to k − 1 masked as "<k"."""
+    if "missing" not in part:
+        return None
+    per_group = part.groupby("by_level", sort=False)["missing"].first()
+    if not (per_group.isna() | (per_group.fillna(0) > 0)).any():
+        return None
+    return {f"g:{lv}": f"<{k}" if is_missing(m) else style.count(m) for lv, m in per_group.items()}
 
 
 def complements(crosstabs: pd.DataFrame) -> dict[str, str]:
@@ -55,8 +70,11 @@ def complements(crosstabs: pd.DataFrame) -> dict[str, str]:
 
 
 def display_table(crosstabs: pd.DataFrame, style: Style | None = None, *, number: int | str | None = 3,
-                  title: str | None = None, by_label: str | None = None, name: str = "crosstabs") -> DisplayTable:
-    """The cross-tabulations as a :class:`DisplayTable` (see the module docstring)."""
+                  title: str | None = None, by_label: str | None = None, name: str = "crosstabs",
+                  not_in_file=()) -> DisplayTable:
+    """The cross-tabulations as a :class:`DisplayTable` (see the module docstring);
+    ``not_in_file``: labels of the findings the file has no column for
+    (:func:`lmlib.crosstab.not_in_file_labels`), named in one note."""
     style = style or Style()
     t = style.text
     out = DisplayTable(name, number=number, title=t("crosstab.title") if title is None else title, lang=style.lang)
@@ -95,10 +113,17 @@ def display_table(crosstabs: pd.DataFrame, style: Style | None = None, *, number
                 values = rows.set_index("by_level")["cell"]
                 out.add_row({"label": rows["label"].iloc[0], **{f"g:{lv}": values.get(lv, "") for lv in sizes}},
                             indent=1)
+        missing = missing_cells(part, style, k)
+        if missing is not None:
+            out.add_row({"label": t("word.missing"), **missing}, indent=1)
         if item in same:
             out.mark(row, "label", t("crosstab.same_test", finding=first["item_label"],
                                      other=item_labels[same[item]]))
     out.add_note(t("crosstab.note"))
+    if "missing" in frame and (frame["missing"].isna() | (frame["missing"].fillna(0) > 0)).any():
+        out.add_note(t("crosstab.missing"))
+    if len(not_in_file):
+        out.add_note(t("tables.note.not_in_file", labels=", ".join(dict.fromkeys(not_in_file))))
     if (frame.groupby("item", sort=False)["level"].agg(lambda s: set(s) == YES_NO)).any():
         out.add_note(t("crosstab.yes_row"))
     if k >= 2:

@@ -258,7 +258,7 @@ def censoring_text(report) -> str:
         pct = "<" + style.percent(100 * k / r["n"])
     lost = report.numbers.lost_to_follow_up
     return style.text("survival.censoring", c=style.count(r["censored"]), n=style.count(r["n"]), pct=pct,
-                      lost=MISSING if is_missing(lost) else style.count(lost))
+                      lost=style.text("tables.not_recorded_cell") if is_missing(lost) else style.count(lost))
 
 
 def comparison_lines(report, item: str) -> str:

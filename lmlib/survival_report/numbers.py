@@ -233,8 +233,9 @@ def risk_rows(frames: dict, units, ticks: dict) -> pd.DataFrame:
 
 
 def lost_count(data: pd.DataFrame, frame: pd.DataFrame) -> float:
-    """Censored patients marked ``lost_to_follow_up`` (NaN when the cohort has no such column)."""
-    if "lost_to_follow_up" not in data.columns:
+    """Censored patients marked ``lost_to_follow_up`` (NaN when the cohort has no such column or
+    not one known value in it: a file without the column is cleaned to an all-missing one, never 0)."""
+    if "lost_to_follow_up" not in data.columns or data["lost_to_follow_up"].notna().sum() == 0:
         return math.nan
     censored = frame.index[~frame["event"]]
     return float(data.loc[censored, "lost_to_follow_up"].fillna(False).astype(bool).sum())
