@@ -228,17 +228,19 @@ ALL_SITES_STUDY = ('study_file: 1\nvariables:\n  - {name: metastases, options: [
 def write_all_sites(t: pd.DataFrame, folder):
     """The same patients with every metastasis site: dura "+" for patients 2 and 9, calvarium
     "-", and both blank where the parenchyma is blank, so that those rows have no site recorded
-    (a blank option beside a filled one means "not present": the README's convention)."""
+    (a blank option beside a filled one means "not present": the README's convention), and a
+    column for every other cranial nerve, all blank (not involved), so that "no nerve" is known."""
+    other_nerves = [f"KS {n}" for n in range(1, 13) if n != 7]
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(HEADERS + ["Dura met.", "Kalvaryum met."])
+    ws.append(HEADERS + ["Dura met.", "Kalvaryum met."] + other_nerves)
     for i, r in enumerate(t.itertuples()):
         primary, histology = SITES[r.site]
         blank = r.brain is None
         dura = "+" if i in (1, 8) else None if blank else "-"
         ws.append([r.id, r.age, "E" if r.sex == "male" else "K", primary, histology, "KT", r.start,
                    r.end if r.dead else None, r.end, "Lineer", "Supratentoryal", BRAIN[r.brain],
-                   "+" if r.cn7 else None, HYDRO[r.hydro], dura, None if blank else "-"])
+                   "+" if r.cn7 else None, HYDRO[r.hydro], dura, None if blank else "-"] + [None] * len(other_nerves))
     path, study = folder / "sites.xlsx", folder / "sites.study.yaml"
     wb.save(path)
     study.write_text(ALL_SITES_STUDY, encoding="utf-8")
@@ -254,7 +256,7 @@ def test_the_upset_caption_counts_only_patients_known_to_have_no_site_and_no_ner
     assert not {"metastases_dura", "metastases_calvarium"} & set(cohort.not_in_file)
     dura = pd.Series([i in (1, 8) for i in range(len(truth))])
     no_dot = (truth["brain"] != "yes") & ~dura & ~truth["cn7"]
-    known = no_dot & truth["brain"].notna()  # a site recorded in every other row; KS 7 blank = not involved
+    known = no_dot & truth["brain"].notna()  # a site recorded in every other row; a blank nerve = not involved
     counts = plots.without_findings(cohort.data, codebook, cohort.not_in_file)
     assert counts == {"shown": int(no_dot.sum()), "known": int(known.sum()), "unknown": int((no_dot & ~known).sum())}
     assert 0 < counts["known"] < counts["shown"]
