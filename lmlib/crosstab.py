@@ -273,3 +273,7 @@ def findings_by(data: pd.DataFrame, codebook=None, by: str = "primary_site", *, 
 def _yes_no(values: pd.Series) -> pd.Series:
     flags = values.astype("boolean")
     return flags.map({True: "yes", False: "no"}).astype(object).where(flags.notna())
+
+from .callable_module import make_callable  # noqa: E402
+
+make_callable(__name__)  # calling this module is lmlib.api.crosstab (see lmlib.callable_module)

@@ -10,10 +10,15 @@ from .survival_figures import figure_alt, figure_caption, km_figure
 from .survival_tables import cox_table, groups_table, landmark_table, summary_table
 
 
+def km_name(item: str | None = None, unit: str = "days") -> str:
+    """File stem of a KM figure: ``survival_km_<item>``, or ``survival_km_overall_<unit>``."""
+    return f"survival_km_{item}" if item else f"survival_km_overall_{unit}"
+
+
 def show_km(report, folder: str | Path, *, item: str | None = None, unit: str = "days", number=None,
             downloads: page.Downloads | None = None) -> None:
     """Draw, write (PNG and PDF) and display one KM figure with its caption and alt text."""
-    name = f"survival_km_{item}" if item else f"survival_km_overall_{unit}"
+    name = km_name(item, unit)
     km = km_figure(report, item, unit)
     from ..survival_report.labels import item_label
 

@@ -33,3 +33,7 @@ __all__ = [
     "risk_table", "risk_table_wide", "rmst", "rmst_compare", "spss_mean", "spss_median", "spss_means_medians",
     "survival_at", "survival_frame", "survival_summary",
 ]
+
+from ..callable_module import make_callable  # noqa: E402
+
+make_callable(__name__)  # calling this module is lmlib.api.survival (see lmlib.callable_module)
