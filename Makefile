@@ -84,6 +84,12 @@ define configure_nbstripout
 fi
 endef
 
+# The Jupyter kernel "Python (lmlib)" inside $(VENV) (--sys-prefix: nothing is registered for
+# the user); notebooks/00_start_here.ipynb names it, so JupyterLab opens it without asking.
+define install_kernel
+$(VENV_PYTHON) -m ipykernel install --sys-prefix --name lmlib --display-name "Python (lmlib)" >/dev/null
+endef
+
 # Installs uv==$(UV_VERSION) into the venv unless that exact version is already there.
 define ensure_uv
 @if [ "$$($(BIN)/uv --version 2>/dev/null | cut -d' ' -f2)" != "$(UV_VERSION)" ]; then \
@@ -136,6 +142,7 @@ else
 	$(VENV_PYTHON) -m pip install --disable-pip-version-check --no-deps -e .
 endif
 	$(configure_nbstripout)
+	$(install_kernel)
 	@touch $(STAMP)
 	@echo "$(VENV) is ready ($(INSTALLER))."
 
@@ -143,9 +150,9 @@ endif
 hooks: | $(STAMP)
 	$(configure_nbstripout)
 
-# The Jupyter kernel lives inside $(VENV) (--sys-prefix), so nothing is registered for the user.
+# For a venv made before make venv installed the kernel.
 $(KERNEL): $(STAMP)
-	$(VENV_PYTHON) -m ipykernel install --sys-prefix --name lmlib --display-name "Python (lmlib)"
+	$(install_kernel)
 
 ## lock: re-resolve requirements.in into requirements.lock and environment.yml
 lock:
@@ -158,12 +165,28 @@ lock:
 # ---- Work -----------------------------------------------------------------------------------
 
 ## test: run the test suite (PYTEST_ARGS='...' passes options to pytest)
-test: $(STAMP)
+test: $(STAMP) $(KERNEL)
 	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 
-## lab: start JupyterLab with the "Python (lmlib)" kernel (as root, e.g. in a container, with --allow-root)
-lab: $(KERNEL)
-	$(BIN)/jupyter lab $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi) $(LAB_ARGS)
+# JupyterLab never asks the internet for news or a newer version (a machine with patient data
+# need not be online), and so never asks whether it may: the server does not fetch them and the
+# settings' defaults in $(VENV) (overrides.json) say "never"; LAB_ARGS come after, so they can
+# change it.
+LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_DEFAULTS := {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}
+# The page JupyterLab opens: the start-here notebook (a URL, not a file argument, so that a
+# LAB_ARGS --ServerApp.root_dir elsewhere still starts).
+START_NOTEBOOK := notebooks/00_start_here.ipynb
+
+## lab: open notebooks/00_start_here.ipynb in JupyterLab with the "Python (lmlib)" kernel (as root with --allow-root)
+lab: $(KERNEL) $(LAB_SETTINGS)
+	$(BIN)/jupyter lab $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi) $(LAB_OFFLINE) \
+		--LabApp.default_url=/lab/tree/$(START_NOTEBOOK) $(LAB_ARGS)
+
+$(LAB_SETTINGS): $(STAMP)
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(LAB_DEFAULTS)' > $@
 
 # ---- Reports --------------------------------------------------------------------------------
 # reports/<name>.html from notebooks/<name>.ipynb (run with papermill, code hidden, no CDN) and
