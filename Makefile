@@ -98,7 +98,7 @@ define ensure_uv
 fi
 endef
 
-.PHONY: help venv hooks test lab lock clean distclean
+.PHONY: help venv hooks test lab docs lock clean distclean
 
 ## help: list the targets and settings (this message)
 help:
@@ -187,6 +187,10 @@ lab: $(KERNEL) $(LAB_SETTINGS)
 $(LAB_SETTINGS): $(STAMP)
 	@mkdir -p $(dir $@)
 	@printf '%s\n' '$(LAB_DEFAULTS)' > $@
+
+## docs: build the API reference (HTML from the docstrings, pdoc) into docs/; any warning fails it
+docs: $(STAMP)
+	$(VENV_PYTHON) scripts/make_docs.py --out docs
 
 # ---- Reports --------------------------------------------------------------------------------
 # reports/<name>.html from notebooks/<name>.ipynb (run with papermill, code hidden, no CDN) and
@@ -282,9 +286,9 @@ bench: $(STAMP)
 
 # ---- Cleaning -------------------------------------------------------------------------------
 
-## clean: delete reports/, data/processed/ outputs and caches (never data/raw or data/synthetic)
+## clean: delete reports/, docs/, data/processed/ outputs and caches (never data/raw or data/synthetic)
 clean:
-	rm -rf reports .pytest_cache
+	rm -rf reports docs .pytest_cache
 	@if [ -d data/processed ]; then \
 		find data/processed -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name README.md \
 			-exec rm -rf -- {} +; \

@@ -43,7 +43,7 @@ class KMPlot(NamedTuple):
     figure: object
     ax: object
     table_ax: object
-    table: pd.DataFrame
+    table: object  # a pandas DataFrame (an annotation here would be unresolvable for NamedTuple.__new__)
 
 
 def _default_ticks(t_max: float, unit: str) -> np.ndarray:
