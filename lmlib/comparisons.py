@@ -98,4 +98,78 @@ def table_by_group(data: pd.DataFrame, codebook=None, by: str = "primary_site", 
     return TableByGroup(frame, table, style)
 
 
-__all__ = ["TableByGroup", "table_by_group"]
+@dataclass
+class CoxTable:
+    """A multivariable Cox model: ``numbers`` (:class:`~lmlib.survival_report.multivariable.CoxNumbers`:
+    ``terms`` and ``model``), ``table`` (its :class:`DisplayTable`), ``style`` and the codebook
+    its labels come from. ``forest()`` draws the forest plot (None for a model that is not
+    estimable), ``forest_alt()`` its alt text, ``csv()`` the terms as written. Displayed as its
+    table in JupyterLab."""
+
+    numbers: object = field(repr=False)
+    table: DisplayTable = field(repr=False)
+    style: Style
+    codebook: object = field(default=None, repr=False)
+
+    def forest(self):
+        from .present.cox import forest_figure
+
+        return forest_figure(self.numbers, self.style, codebook=self.codebook)
+
+    def forest_alt(self) -> str:
+        from .present.cox import forest_alt
+
+        return forest_alt(self.numbers, self.style, codebook=self.codebook)
+
+    def csv(self) -> pd.DataFrame:
+        from .present.cox import csv_frame
+
+        return csv_frame(self.numbers, self.style, self.codebook)
+
+    def write(self, folder) -> dict:
+        """Write ``<name>.csv``, ``.tex`` and ``.docx`` into ``folder``; returns the paths by format."""
+        from .export import write_display
+
+        return write_display(self.table, folder, self.csv())
+
+    def _repr_html_(self) -> str:
+        return self.table.to_html()
+
+
+def cox_table(data: pd.DataFrame, covariates, codebook=None, *, duration: str = "survival_days",
+              event: str = "death", time_transform: str = "rank", style: Style | None = None, lang: str = "en",
+              decimals: int = 1, decimal_mark: str = ".", number=None, title: str | None = None,
+              name: str = "survival_cox_multivariable") -> CoxTable:
+    """A multivariable Cox model of overall survival on ``covariates`` (a name or a list of
+    codebook variables: continuous per unit, categorical against the first codebook level with
+    patients, yes/no against "no"), with its table and forest plot.
+
+    Parameters
+    ----------
+    data : the cleaned cohort, not modified; complete cases of the covariates are analysed.
+    covariates : e.g. ``["age", "sex", "treatment"]`` or ``"treatment"``.
+    codebook : default ``data/codebook.yaml``.
+    duration, event : the survival columns (days; the event True for a death).
+    time_transform : time scale of the PH test: ``"rank"`` (mid-ranks of the death times, R's
+        "rank"), ``"km"`` (R's default), ``"log"`` or ``"identity"``.
+    style, lang, decimals, decimal_mark : the display (a ``Style`` wins).
+    number, title, name : caption number, title (default the model's, "exploratory" when it
+        has fewer than 10 events per coefficient) and the file stem of its exports.
+
+    Raises
+    ------
+    InputError : a covariate is not a column, not a codebook variable, or not continuous,
+        categorical or yes/no.
+    """
+    from .codebook import load_codebook
+    from .present.cox import display_table
+    from .survival_report.multivariable import cox_numbers
+
+    codebook = codebook or load_codebook()
+    style = _style(style, lang, decimals, decimal_mark, 0)
+    numbers = cox_numbers(data, codebook, covariates, duration=duration, event=event, time_transform=time_transform)
+    table = display_table(numbers, style, codebook=codebook, number=number, title=title, name=name)
+    return CoxTable(numbers, table, style, codebook)
+
+
+__all__ = ["CoxTable", "TableByGroup", "cox_table", "table_by_group"]
