@@ -94,8 +94,8 @@ def _style(cohort: Cohort, lang: str | None, decimals: int, decimal_mark: str, s
     return Style(lang or _cohort(cohort).lang, int(decimals), decimal_mark, check_k(suppress_below))
 
 
-def _section_table(cohort, section: str, by, *, lang, decimals, decimal_mark, ci, summary,
-                   suppress_below) -> TableResult:
+def _section_table(cohort, section: str, by, *, lang, decimals, decimal_mark, ci, summary, suppress_below,
+                   tests, adjust, smd, missing) -> TableResult:
     from .export import tidy_csv_frame
     from .present import descriptive
     from .present.html import paragraph
@@ -104,7 +104,12 @@ def _section_table(cohort, section: str, by, *, lang, decimals, decimal_mark, ci
 
     style = _style(cohort, lang, decimals, decimal_mark, suppress_below)
     if by is not None:
-        raise NotImplementedError("tables by group: pending")
+        from .comparisons import table_by_group
+
+        grouped = table_by_group(cohort.data, _codebook(cohort), by, section=section, tests=tests, adjust=adjust,
+                                 smd=smd, missing=missing, style=style, summary=summary,
+                                 not_in_file=cohort.not_in_file)
+        return TableResult(grouped.numbers, grouped.table, grouped.csv())
     tidy = section_table(cohort.data, _codebook(cohort), section, summary=summary, lang=style.lang,
                          not_in_file=cohort.not_in_file)
     tidy = suppress_table(tidy, style.suppress_below)
@@ -117,7 +122,8 @@ def _section_table(cohort, section: str, by, *, lang, decimals, decimal_mark, ci
 
 def table1(cohort: Cohort, by: str | None = None, *, lang: str | None = None, decimals: int = 1,
            decimal_mark: str = ".", ci: bool = True, summary: str | dict | None = None,
-           suppress_below: int = 0) -> TableResult:
+           suppress_below: int = 0, tests: str | dict = "nonparametric", adjust: str | None = None,
+           smd: bool = False, missing: str = "ifany") -> TableResult:
     """Table 1 (demographic and clinical data) as the report shows it.
 
     Parameters
@@ -138,13 +144,25 @@ def table1(cohort: Cohort, by: str | None = None, *, lang: str | None = None, de
     summary : str or dict, optional
         A continuous variable's summary, e.g. ``"age:median_iqr"``; default mean ± SD (min–max).
     suppress_below : int, default 0
-        Small-cell rule: counts 1 to k − 1 shown as ``"<k"`` (0: off; the report's ``SUPPRESS_BELOW``).
+        Small-cell rule: counts 1 to k − 1 shown as ``"<k"`` (0: off; the report's ``SUPPRESS_BELOW``);
+        by group, in every group's column.
+    tests : {"nonparametric", "parametric"} or dict, default "nonparametric"
+        By group: Mann–Whitney / Kruskal–Wallis, or Welch's t / one-way ANOVA, for continuous
+        items (a dict: per item); categorical items get Pearson's χ² or the exact test
+        (`lmlib.group_tests`).
+    adjust : {None, "bh", "holm"}
+        By group: a q-value column (Benjamini–Hochberg or Holm) over the table's tests.
+    smd : bool, default False
+        By group: a column of standardized mean differences (as tableone).
+    missing : {"ifany", "always", "no"}
+        By group: a "Missing" row per item when any patient lacks it, always, or never.
 
     Returns
     -------
     lmlib.results.TableResult
-        ``.frame`` (tidy numbers), ``.table`` (what is shown), ``.to_docx(path)``,
-        ``.to_latex()``, ``.to_csv(path)`` (the report's ``table1.*`` files).
+        ``.frame`` (tidy numbers; by group: one row per table row and group, with the test of
+        each row), ``.table`` (what is shown), ``.to_docx(path)``, ``.to_latex()``,
+        ``.to_csv(path)`` (the report's ``table1.*`` files).
 
     Examples
     --------
@@ -158,14 +176,19 @@ def table1(cohort: Cohort, by: str | None = None, *, lang: str | None = None, de
     ('12 (37.5%)', '22.9–54.7')
     >>> lmlib.table1(lmlib.load(), lang="tr").table.to_frame().iloc[0, 0]
     'Hasta sayısı'
+    >>> by_site = lmlib.table1(lmlib.load(), by="primary_site")
+    >>> [c.header for c in by_site.table.columns][:3]
+    ['Characteristic', 'Overall (n = 32)', 'Lung (n = 17)']
     """
     return _section_table(cohort, "table1", by, lang=lang, decimals=decimals, decimal_mark=decimal_mark, ci=ci,
-                          summary=summary, suppress_below=suppress_below)
+                          summary=summary, suppress_below=suppress_below, tests=tests, adjust=adjust, smd=smd,
+                          missing=missing)
 
 
 def table2(cohort: Cohort, by: str | None = None, *, lang: str | None = None, decimals: int = 1,
            decimal_mark: str = ".", ci: bool = True, summary: str | dict | None = None,
-           suppress_below: int = 0) -> TableResult:
+           suppress_below: int = 0, tests: str | dict = "nonparametric", adjust: str | None = None,
+           smd: bool = False, missing: str = "ifany") -> TableResult:
     """Table 2 (MRI findings) as the report shows it; the arguments are :func:`table1`'s.
 
     Examples
@@ -176,7 +199,8 @@ def table2(cohort: Cohort, by: str | None = None, *, lang: str | None = None, de
     ('Table 2.', 'MRI findings of intracranial leptomeningeal metastases')
     """
     return _section_table(cohort, "table2", by, lang=lang, decimals=decimals, decimal_mark=decimal_mark, ci=ci,
-                          summary=summary, suppress_below=suppress_below)
+                          summary=summary, suppress_below=suppress_below, tests=tests, adjust=adjust, smd=smd,
+                          missing=missing)
 
 
 def _survival_tables(report) -> dict[str, TableResult]:
@@ -225,7 +249,9 @@ def survival(cohort: Cohort, by: str | None = None, cox=None, *, landmarks=LANDM
         A categorical variable to compare survival by (Kaplan–Meier curve per group, log-rank
         test, medians per group, univariable Cox); None: the whole cohort.
     cox : str or list of str, optional
-        Covariates of a multivariable Cox model.
+        Covariates of a multivariable Cox model (codebook variables: continuous per unit,
+        categorical against its first level, yes/no against "no"): its table and forest plot
+        are shown after the curve (``.tables["multivariable"]``, ``.forest``).
     landmarks : sequence of numbers or str
         Days at which survival is given (Table 5).
     time_unit : {"days", "months"}
@@ -237,8 +263,8 @@ def survival(cohort: Cohort, by: str | None = None, cox=None, *, landmarks=LANDM
     -------
     lmlib.results.SurvivalResult
         Shows the log-rank line, the summary table (median survival as SPSS and
-        Brookmeyer–Crowley give it, mean) and the curve; ``.tables`` holds Tables 4–7, ``.km``
-        the figure, ``.report`` every number.
+        Brookmeyer–Crowley give it, mean), the curve and the Cox model; ``.tables`` holds
+        Tables 4–7 (and the Cox model), ``.km`` the figure, ``.report`` every number.
 
     Examples
     --------
@@ -250,15 +276,36 @@ def survival(cohort: Cohort, by: str | None = None, cox=None, *, landmarks=LANDM
     >>> by = lmlib.survival(lmlib.load(), by="treatment")
     >>> by.lines[0].startswith("Log-rank")
     True
+    >>> model = lmlib.survival(lmlib.load(), cox=["age", "sex"]).tables["multivariable"]
+    >>> sorted(model.frame["variable"].unique()), int(model.csv["n"].iloc[0])
+    (['age', 'sex'], 32)
     """
-    style = _style(cohort, lang, decimals, decimal_mark, suppress_below)
-    if cox is not None:
-        raise NotImplementedError("multivariable Cox display: pending")
-    report = _survival_report(cohort, by, landmarks, time_unit, style)
     from .present.survival import comparison_lines
 
+    style = _style(cohort, lang, decimals, decimal_mark, suppress_below)
+    report = _survival_report(cohort, by, landmarks, time_unit, style)
     lines = (comparison_lines(report, by),) if by else ()
-    return SurvivalResult(report, by, _survival_tables(report), _km(report, by, time_unit), lines)
+    tables, forest = _survival_tables(report), None
+    if cox is not None:
+        tables["multivariable"], forest = _cox_model(cohort, cox, style)
+    return SurvivalResult(report, by, tables, _km(report, by, time_unit), lines, forest)
+
+
+def _cox_model(cohort: Cohort, covariates, style: Style) -> tuple[TableResult, FigureResult | None]:
+    """The multivariable Cox model's table and forest plot (`lmlib.comparisons.cox_table`)."""
+    import matplotlib.pyplot as plt
+
+    from .comparisons import cox_table
+    from .present.cox import forest_caption
+
+    model = cox_table(cohort.data, covariates, _codebook(cohort), style=style)
+    table = TableResult(model.numbers.terms, model.table, model.csv())
+    figure = model.forest()
+    if figure is None:  # a model that could not be estimated: its table says why
+        return table, None
+    plt.close(figure)
+    return table, FigureResult(figure, f"{model.table.name}_forest", forest_caption(model.numbers, style),
+                               model.forest_alt())
 
 
 def km_plot(cohort: Cohort, by: str | None = None, *, unit: str = "days", lang: str | None = None, decimals: int = 1,

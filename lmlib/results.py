@@ -157,8 +157,9 @@ class SurvivalResult:
     """Survival of a cohort (overall, or by a grouping) as the report's survival section shows it.
 
     JupyterLab shows the log-rank line (by a grouping), the summary table (median survival in
-    both conventions, mean) and the Kaplan–Meier curve. ``to_docx``, ``to_latex`` and
-    ``to_csv`` write the summary table; the other tables are results of their own.
+    both conventions, mean), the Kaplan–Meier curve and, when asked for, the multivariable Cox
+    model with its forest plot. ``to_docx``, ``to_latex`` and ``to_csv`` write the summary
+    table; the other tables are results of their own (``result.tables["multivariable"].to_docx(path)``).
 
     Attributes
     ----------
@@ -170,10 +171,14 @@ class SurvivalResult:
     tables : dict of str to TableResult
         ``summary`` (Table 4), ``landmarks`` (Table 5), ``comparisons`` (log-rank, Table 6),
         ``cox`` (univariable Cox by grouping, Table 7), as the report writes them.
+        With ``cox=``, ``multivariable``: the multivariable Cox model
+        (`lmlib.comparisons.cox_table`).
     km : FigureResult
         The Kaplan–Meier figure.
     lines : tuple of str
         Sentences shown above the table (the log-rank test of ``by``).
+    forest : FigureResult or None
+        With ``cox=``, the Cox model's forest plot (None when it could not be estimated).
     """
 
     report: object
@@ -181,6 +186,7 @@ class SurvivalResult:
     tables: dict
     km: FigureResult
     lines: tuple = ()
+    forest: FigureResult | None = None
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -188,9 +194,15 @@ class SurvivalResult:
         return self.tables["summary"].frame
 
     def to_html(self) -> str:
-        """The log-rank line, the summary table and the curve, as the report shows them."""
-        return "\n".join([*(html.paragraph(line, strong=True) for line in self.lines if line),
-                          self.tables["summary"].to_html(), self.km.to_html()])
+        """The log-rank line, the summary table, the curve and (with ``cox=``) the Cox model's
+        table and forest plot, as the report shows them."""
+        parts = [*(html.paragraph(line, strong=True) for line in self.lines if line),
+                 self.tables["summary"].to_html(), self.km.to_html()]
+        if "multivariable" in self.tables:
+            parts.append(self.tables["multivariable"].to_html())
+        if self.forest is not None:
+            parts.append(self.forest.to_html())
+        return "\n".join(parts)
 
     def _repr_html_(self) -> str:
         return self.to_html()

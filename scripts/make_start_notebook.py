@@ -40,9 +40,12 @@ cohort'''),
     prose("notebook.start.tables"),
     code("lmlib.table1(cohort)"),
     code("lmlib.table2(cohort)"),
+    prose("notebook.start.grouped"),
+    code('lmlib.table1(cohort, by="primary_site")'),
     prose("notebook.start.survival"),
     code("lmlib.survival(cohort)"),
-    code('lmlib.survival(cohort, by="treatment")'),
+    prose("notebook.start.cox"),
+    code('lmlib.survival(cohort, by="treatment", cox=["age", "sex", "treatment"])'),
     prose("notebook.start.files"),
     code('''\
 from lmlib.export import output_dir

@@ -231,3 +231,38 @@ def test_the_audit_of_the_synthetic_cohort_explains_its_verdicts_above_the_table
     page = s2._repr_html_()
     assert page.index("<ul>") < page.index("<strong>") < page.index("<caption><b>Table S2.</b>")
     assert set(s2.frame["status"]) <= {"exact", "rounding", "truncation", "paper_inconsistent"}
+
+
+# ------------------------------------------------------------------------------ comparisons (issue 13's builders)
+
+def test_a_table_by_group_is_the_comparisons_builders_table_in_the_cohorts_language():
+    from lmlib.comparisons import table_by_group
+
+    cohort = lmlib.load(lang="tr")
+    mine = lmlib.table1(cohort, by="treatment", adjust="bh", smd=True, suppress_below=3)
+    theirs = table_by_group(cohort.data, cohort.codebook, "treatment", adjust="bh", smd=True, lang="tr",
+                            suppress_below=3, not_in_file=cohort.not_in_file)
+    assert mine._repr_html_() == theirs.table.to_html() and mine.to_latex() == theirs.table.to_latex()
+    pd.testing.assert_frame_equal(mine.csv, theirs.csv())
+    assert mine.table.caption_label == "Tablo 1." and "q" in mine.table.keys
+    assert mine.frame["n"].isna().any()  # small cells masked (suppress_below=3)
+    counts = lmlib.table1(cohort, by="treatment").frame
+    female = counts[(counts["item"] == "sex") & (counts["level"] == "female")]
+    data = cohort.data  # counted here with pandas
+    for group, n in female.set_index("group")["n"].items():
+        rows = data if group == "overall" else data[data["treatment"].astype(str) == group]
+        assert n == int((rows["sex"].astype(str) == "female").sum()), group
+
+
+def test_a_cox_model_is_the_comparisons_builders_table_and_forest_plot(synthetic):
+    from lmlib.comparisons import cox_table
+
+    result = lmlib.survival(synthetic, cox="treatment")
+    theirs = cox_table(synthetic.data, "treatment", synthetic.codebook)
+    model = result.tables["multivariable"]
+    assert model.table.to_html() == theirs.table.to_html()
+    pd.testing.assert_frame_equal(model.csv, theirs.csv())
+    assert result.forest is not None and result.forest.alt == theirs.forest_alt()
+    page = result._repr_html_()
+    assert page.index("<caption><b>Table 4.</b>") < page.index(theirs.table.title) < page.rindex("<img")
+    assert page.count("<img") == 2  # the curve and the forest plot

@@ -7,7 +7,7 @@ kernel dialog may appear; `make lab` turns JupyterLab's news and update checks o
 notification may appear either. It runs all cells from the Run menu and checks in the page's DOM
 that the kernel is "Python (lmlib)", that Table 1 rendered as a table with its caption and the
 Kaplan–Meier figure as a loaded image, and that no cell printed an error or to stderr. It saves
-screenshots (Table 1, the curve) in its tmp folder, and always stops the server it started (its
+screenshots (Table 1, Table 1 by group, the curve, the forest plot) in its tmp folder, and always stops the server it started (its
 whole process group) and the kernel that server started.
 
 The notebook is opened from a copy in a tmp folder (the server's root), with ``save_to`` set to
@@ -175,8 +175,11 @@ def test_the_start_notebook_runs_in_jupyterlab_with_the_lmlib_kernel_and_renders
                 assert toasts == [], [t.inner_text() for t in toasts]  # no news, no update notice
                 assert page.query_selector_all(".jp-Dialog") == []
 
-                for name, target in (("lab_table1.png", page.locator(".jp-OutputArea-output table.lm-table", has=page.locator("caption", has_text="Table 1.")).first),
-                                     ("lab_km.png", page.locator(".jp-OutputArea-output figure.lm-figure").first)):
+                tables = page.locator(".jp-OutputArea-output table.lm-table")
+                figures = page.locator(".jp-OutputArea-output figure.lm-figure")
+                for name, target in (("lab_table1.png", tables.filter(has_text="Table 1.").first),
+                                     ("lab_table1_by_group.png", tables.filter(has_text="Table 1.").nth(1)),
+                                     ("lab_km.png", figures.first), ("lab_forest.png", figures.last)):
                     target.scroll_into_view_if_needed()
                     page.wait_for_timeout(1000)  # JupyterLab paints the cells scrolled to
                     page.screenshot(path=str(tmp_path / name))
@@ -192,4 +195,4 @@ def test_the_start_notebook_runs_in_jupyterlab_with_the_lmlib_kernel_and_renders
     while kernel_processes(kernels) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert kernel_processes(kernels) == [], "the kernel outlived the server"
-    print(f"screenshots: {tmp_path / 'lab_table1.png'} {tmp_path / 'lab_km.png'}")
+    print(f"screenshots: {sorted(str(p) for p in tmp_path.glob('lab_*.png'))}")
