@@ -33,9 +33,10 @@ def report(tmp_path_factory) -> Path:
 
     def one(name: str):
         notebook = config.NOTEBOOKS_DIR / f"{name}.ipynb"
-        return subprocess.run([sys.executable, "-m", "lmlib.report", "section", str(notebook), str(out / f"{name}.html"),
-                               "--data", str(config.SYNTHETIC_COHORT), "--data-cut", "2018-12-31", "--lang", "tr",
-                               "--decimals", "2", "--decimal-mark", ",", "--output-dir", str(out), *SECTIONS[name]],
+        return subprocess.run([sys.executable, "-m", "lmlib.report", "section", str(notebook),
+                               str(out / f"{name}.html"), "--data", str(config.SYNTHETIC_COHORT), "--data-cut",
+                               "2018-12-31", "--lang", "tr", "--decimals", "2", "--decimal-mark", ",", "--output-dir",
+                               str(out), *SECTIONS[name]],
                               cwd=config.PROJ_ROOT, capture_output=True, text=True, timeout=900)
 
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:  # separate processes

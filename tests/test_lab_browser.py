@@ -7,8 +7,8 @@ kernel dialog may appear; `make lab` turns JupyterLab's news and update checks o
 notification may appear either. It runs all cells from the Run menu and checks in the page's DOM
 that the kernel is "Python (lmlib)", that Table 1 rendered as a table with its caption and the
 Kaplan–Meier figure as a loaded image, and that no cell printed an error or to stderr. It saves
-screenshots (Table 1, Table 1 by group, the curve, the forest plot) in its tmp folder, and always stops the server it started (its
-whole process group) and the kernel that server started.
+screenshots (Table 1, Table 1 by group, the curve, the forest plot) in its tmp folder, and
+always stops the server it started (its whole process group) and the kernel that server started.
 
 The notebook is opened from a copy in a tmp folder (the server's root), with ``save_to`` set to
 that folder, so the run writes nothing into the checkout; every other byte is the committed

@@ -71,7 +71,8 @@ def test_the_start_notebook_runs_with_the_lmlib_kernel_and_shows_every_table_and
 
     require_kernel()
     executed = tmp_path / "executed.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(executed), parameters={"lang": lang, "save_to": str(tmp_path / "out")},
+    parameters = {"lang": lang, "save_to": str(tmp_path / "out")}
+    papermill.execute_notebook(str(NOTEBOOK), str(executed), parameters=parameters,
                                cwd=str(config.NOTEBOOKS_DIR), progress_bar=False)  # the kernel the notebook names
     nb = nbformat.read(executed, as_version=4)
     every = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
