@@ -130,6 +130,15 @@ def load_cohort(
     InputError : the file cannot be read as a table.
     StudyError : the study file cannot be used (every problem named by entry and key).
     ValidationError : (strict) one or more cells or columns are invalid.
+
+    Examples
+    --------
+    >>> from lmlib.cohort import load_cohort
+    >>> cohort = load_cohort()  # the bundled synthetic cohort
+    >>> cohort.n, len(cohort.errors), cohort.is_synthetic
+    (32, 0, True)
+    >>> int((cohort.data["sex"] == "female").sum())  # 12 women, as the paper
+    12
     """
     path = Path(path or config.SYNTHETIC_COHORT)
     if not isinstance(codebook, Codebook):

@@ -51,6 +51,11 @@ class TableResult:
     True
     >>> "\\\\begin{threeparttable}" in t1.to_latex() and "95% CI" not in t1.to_latex()  # the paper's layout
     True
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> t1.to_docx(folder / "table1.docx").read_bytes()[:2], t1.to_csv(folder / "table1.csv").name
+    (b'PK', 'table1.csv')
     """
 
     frame: pd.DataFrame

@@ -266,3 +266,12 @@ def test_a_cox_model_is_the_comparisons_builders_table_and_forest_plot(synthetic
     page = result._repr_html_()
     assert page.index("<caption><b>Table 4.</b>") < page.index(theirs.table.title) < page.rindex("<img")
     assert page.count("<img") == 2  # the curve and the forest plot
+
+
+@pytest.mark.parametrize("module", ["lmlib.api", "lmlib.results", "lmlib.cohort"])
+def test_every_docstring_example_of_the_api_modules_runs(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

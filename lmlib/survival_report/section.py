@@ -33,7 +33,17 @@ class SurvivalReport:
     style: Style
 
     def with_style(self, **changes) -> "SurvivalReport":
-        """The same numbers in another style: ``report.with_style(lang="tr")`` (no model is refitted)."""
+        """The same numbers in another style: ``report.with_style(lang="tr")`` (no model is refitted).
+
+        Examples
+        --------
+        >>> from lmlib import survival_report
+        >>> from lmlib.cohort import load_cohort
+        >>> report = survival_report.build(load_cohort().data, group_by="")
+        >>> turkish = report.with_style(lang="tr", decimal_mark=",")
+        >>> turkish.numbers is report.numbers, turkish.style.lang
+        (True, 'tr')
+        """
         return SurvivalReport(self.numbers, self.style.but(**changes))
 
     # the numbers' settings, as the section's parameters
@@ -91,6 +101,17 @@ def build(data: pd.DataFrame, codebook=None, *, lang: str = "en", decimals: int 
     InputError : a parameter cannot be used (unknown language, unit or decimal mark, a time
         that is not a number, a ``group_by`` column that is missing or not categorical); the
         message says which.
+
+    Examples
+    --------
+    >>> from lmlib import survival_report
+    >>> from lmlib.cohort import load_cohort
+    >>> report = survival_report.build(load_cohort().data, group_by="treatment")
+    >>> overall = report.summary[(report.summary["item"] == "overall_survival") & (report.summary["unit"] == "days")]
+    >>> int(overall["n"].iloc[0]), float(overall["median"].iloc[0])
+    (32, 30.0)
+    >>> report.with_style(lang="tr").summary["label"].iloc[0]
+    'Tüm hastalar'
     """
     try:
         k = check_k(suppress_below)
