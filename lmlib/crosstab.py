@@ -21,6 +21,9 @@ Tests
 
 Rows or columns with a zero margin carry no information and are dropped before testing. A
 table with fewer than two non-empty rows or columns gets p = NaN ("not testable").
+
+Called, this module is the short API's ``lmlib.crosstab(cohort, by=...)`` (:func:`lmlib.api.crosstab`:
+the cross-tabulations as the report's Table 3); see :mod:`lmlib.callable_module`.
 """
 from __future__ import annotations
 

@@ -9,6 +9,10 @@ trend, pairwise log-rank), ``cox`` (multivariable Cox model; its fit ``cox_fit``
 ``summary`` (the side-by-side table), ``formatting`` (text, incl. "not reached"; not imported
 by the others).
 The figure is :func:`lmlib.survival_plots.plot_km`.
+
+Called, this package is the short API's ``lmlib.survival(cohort, by=..., cox=...)``
+(:func:`lmlib.api.survival`: the survival section's tables and curve as the report shows them);
+see :mod:`lmlib.callable_module`.
 """
 from .compare import TestResult, logrank, logrank_trend, observed_expected, pairwise_logrank
 from .cox import CoxResult, cox_model
