@@ -1,9 +1,8 @@
 """The settings of the comparisons (GROUP_BY, GROUP_TESTS, ADJUST, SMD, MISSING_ROWS, COX, LANDMARKS,
 TIME_UNIT, RMST_TAU, LANDMARK): each parsed by the registry (a bad value of each is refused in
 tests/test_make_settings.py) with one message naming the setting, its value and what was
-expected; GROUP_BY and COX checked once
-the codebook and the study file are read and against the cohort before anything is written,
-and each reaching the notebooks that take it."""
+expected; GROUP_BY and COX checked once the codebook and the study file are read and against
+the cohort before anything is written; each reaching the notebooks that take it."""
 from __future__ import annotations
 
 import subprocess
