@@ -137,3 +137,25 @@ def test_the_settings_reach_the_notebooks_and_change_the_tables(tmp_path):
     assert "Landmark analysis at day 30" in page and "Forest plot" in page
     ipynb = (tmp_path / "out" / "03_survival.ipynb").read_text(encoding="utf-8")
     assert "group_by = \\\"sex\\\"" in ipynb or 'group_by = "sex"' in ipynb
+
+
+def test_the_methods_paragraph_names_the_tests_and_conventions_the_settings_add():
+    from lmlib.colophon import methods_options, methods_paragraph, methods_references
+
+    codebook = load_codebook()
+    tables = methods_options({"group_by": "primary_site", "adjust": "bh", "smd": True}, ["01_descriptive"])
+    text = methods_paragraph("en", ["01_descriptive"], options=tables, codebook=codebook)
+    for words in ("between the groups of primary malignancy origin", "Pearson's χ² test without continuity correction",
+                  "Mann–Whitney U test", "Kruskal–Wallis test", "Benjamini–Hochberg method", "Yang & Dalton 2012"):
+        assert words in text, words
+    assert "Benjamini" not in methods_paragraph("en", ["01_descriptive"], options=methods_options({}, ["01_descriptive"]))
+    survival = methods_options({"group_by": "treatment,primary_site", "cox": "age,sex,treatment", "landmark": "30",
+                                "rmst_tau": 90.0}, ["03_survival"])
+    text = methods_paragraph("en", ["03_survival"], options=survival, codebook=codebook)
+    for words in ("Holm's method (Holm 1979)", "up to day 90", "Uno et al. 2014", "cox.zph before survival version 3.0",
+                  "mid-ranks of the death times", "multivariable Cox model (age, sex, treatment; Efron's method",
+                  "landmark analysis of the patients alive and followed at day 30 (Anderson et al. 1983)"):
+        assert words in text, words
+    assert not any("Pearson" in r for r in methods_references(["03_survival"], options=survival))
+    turkish = methods_paragraph("tr", ["03_survival"], options=survival, codebook=codebook)
+    assert "Holm yöntemiyle (Holm 1979)" in turkish and "(yaş, cinsiyet, tedavi;" in turkish

@@ -24,13 +24,20 @@ LANDMARK_COLUMNS = FIRST + ["landmark", "n_total", "n_at_risk", "died_before", "
                             "p", "start_known"]
 
 
+def counted(frame: pd.DataFrame) -> pd.DataFrame:
+    """A grouping's survival frame as counts: one row per (group, duration, event) with the
+    patients' total weight. The same Kaplan–Meier curves, log-rank tests and RMST as the rows
+    (every one of them is a sum over the distinct times), in a few thousand rows at registry size."""
+    return frame.groupby(["group", "duration", "event"], observed=True, sort=False)["weight"].sum().reset_index()
+
+
 def pairwise_rows(frames: dict, group_by, adjust: str = "holm") -> pd.DataFrame:
     """Log-rank test of every pair of groups of each grouping with three or more groups (each
     pair on its own patients, 1 df), p adjusted over the pairs (``holm`` or ``bh``), as R's
     ``survminer::pairwise_survdiff``. ``level`` and ``level_b`` are the pair."""
     rows = []
     for item in group_by:
-        pairs = pairwise_logrank(frames[item], "duration", "event", "group", adjust=adjust, weights_col="weight")
+        pairs = pairwise_logrank(counted(frames[item]), "duration", "event", "group", adjust=adjust, weights_col="weight")
         for r in pairs.itertuples(index=False):
             rows.append({"section": SECTION, "item": item, "level": level_key(r.group_a),
                          "level_b": level_key(r.group_b), "n": float(r.n), "chi2": float(r.chi2), "df": float(r.df),
@@ -45,7 +52,7 @@ def rmst_rows(frames: dict, group_by, tau_days: float) -> pd.DataFrame:
     ``reason`` "beyond_followup" and ``tau_max`` (survRM2's default τ, the largest that works)."""
     rows = []
     for item in group_by:
-        frame = frames[item]
+        frame = counted(frames[item])
         levels = [k for k, _ in split_groups(frame, overall=False)]
         if len(levels) < 2:
             continue
@@ -77,7 +84,10 @@ def landmark_analysis_rows(data: pd.DataFrame, items, landmark_days: float | Non
     if landmark_days is None:
         return pd.DataFrame(columns=LANDMARK_COLUMNS)
     for item in items:
-        result = landmark_analysis(data, DURATION, EVENT, item, float(landmark_days))
+        cells = data[[DURATION, EVENT, item]]
+        counts = cells.groupby([DURATION, EVENT, item], observed=True, dropna=False, sort=False).size()
+        counts = counts.rename("patients").reset_index()  # the same analysis, on counts
+        result = landmark_analysis(counts, DURATION, EVENT, item, float(landmark_days), weights_col="patients")
         base = {"section": SECTION, "item": item, "landmark": float(landmark_days), "n_total": result.n,
                 "n_at_risk": result.n_at_risk, "died_before": result.n_died_before,
                 "censored_before": result.n_censored_before, "chi2": float(result.logrank.chi2),
