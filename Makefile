@@ -242,6 +242,33 @@ LENIENT ?=
 # values that look like direct identifiers masked).
 #= PROBLEMS: CSV file to write every problem of the input to
 PROBLEMS ?=
+# Comparisons (issue 13). GROUP_BY splits Tables 1 and 2 into one column per group with Overall,
+# a p-value and its test per row, and sets the grouping of the survival section (empty: the paper's
+# layout; the survival section then compares by treatment and primary site). Any categorical or
+# yes/no variable of the codebook or the study file; checked once the codebook is read.
+#= GROUP_BY: split Tables 1-2 and survival by this categorical or yes/no variable (empty: paper's layout)
+GROUP_BY ?=
+#= GROUP_TESTS: continuous variables by group: nonparametric (Mann-Whitney, Kruskal-Wallis) or parametric
+GROUP_TESTS ?= nonparametric
+#= ADJUST: bh (Benjamini-Hochberg q-values) or holm for the tables by group and pairwise log-rank tests
+ADJUST ?=
+#= SMD: 1 to add standardized mean differences (as tableone) to the tables by group
+SMD ?=
+#= MISSING_ROWS: Missing rows of the tables by group: ifany, always or no
+MISSING_ROWS ?= ifany
+# A multivariable Cox model (table and forest plot), e.g. COX=age,sex,treatment.
+#= COX: covariates of a multivariable Cox model, e.g. age,sex,treatment (empty: none)
+COX ?=
+#= LANDMARKS: days at which survival is reported, e.g. 30,90,180
+LANDMARKS ?= 30,90,180
+#= TIME_UNIT: unit shown beside days in the survival section: days, weeks or months
+TIME_UNIT ?= days
+#= RMST_TAU: horizon in days of the restricted mean survival time, overall and between groups
+RMST_TAU ?= 180
+# Landmark analysis of treatment (a grouping known only after the diagnosis: immortal-time bias):
+# the patients alive at this day, compared by the treatment received by then.
+#= LANDMARK: day of the landmark analysis of treatment, e.g. 30 (empty: none)
+LANDMARK ?=
 # The sections to build, by notebook name (e.g. SECTIONS=01_descriptive); empty: every
 # notebooks/0*_*.ipynb.
 #= SECTIONS: sections to build, e.g. 03_survival (empty: all)
@@ -250,7 +277,7 @@ SECTIONS ?=
 #= REPORT_JOBS: sections run at once (empty: one per CPU)
 REPORT_JOBS ?=
 
-REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS DECIMAL_MARK SUPPRESS_BELOW SCREENING STUDY LENIENT PROBLEMS SECTIONS REPORT_JOBS
+REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS DECIMAL_MARK SUPPRESS_BELOW SCREENING STUDY LENIENT PROBLEMS GROUP_BY GROUP_TESTS ADJUST SMD MISSING_ROWS COX LANDMARKS TIME_UNIT RMST_TAU LANDMARK SECTIONS REPORT_JOBS
 $(foreach s,$(REPORT_SETTINGS),$(eval LM_$(s) := $$(value $(s))))
 export $(addprefix LM_,$(REPORT_SETTINGS))
 # Never exported as they are: Make would expand their text for the environment.

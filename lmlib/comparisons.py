@@ -172,4 +172,35 @@ def cox_table(data: pd.DataFrame, covariates, codebook=None, *, duration: str = 
     return CoxTable(numbers, table, style, codebook)
 
 
-__all__ = ["CoxTable", "TableByGroup", "cox_table", "table_by_group"]
+@dataclass
+class SectionTable:
+    """Table 1 or 2 of a report section: ``shown`` (the table displayed in the report), ``export``
+    (the journal layout written as .tex and .docx) and ``csv`` (its numbers, written as .csv);
+    ``grouped`` the :class:`TableByGroup` when the section is split by a grouping."""
+
+    shown: DisplayTable = field(repr=False)
+    export: DisplayTable = field(repr=False)
+    csv: pd.DataFrame = field(repr=False)
+    grouped: TableByGroup | None = field(default=None, repr=False)
+
+
+def section_table(tidy: pd.DataFrame, data: pd.DataFrame, codebook, style: Style, *, group_by: str = "",
+                  group_tests: str = "nonparametric", adjust: str = "", smd: bool = False, missing: str = "ifany",
+                  summary=None, not_in_file=None, show_ci: bool = True) -> SectionTable:
+    """Table 1 or 2 as a section shows and writes it: the paper's layout from the tidy (and
+    suppressed) table ``tidy`` when ``group_by`` is empty, else the table by group of
+    :func:`table_by_group` (same section, same small-cell rule), whose CSV carries ``p`` and
+    ``test``."""
+    from .export import tidy_csv_frame
+    from .present import descriptive
+
+    if not group_by:
+        return SectionTable(descriptive.display_table(tidy, style, hide_ci=not show_ci),
+                            descriptive.display_table(tidy, style, hide_ci=True), tidy_csv_frame(tidy, style=style))
+    section = str(tidy["section"].iloc[0])
+    grouped = table_by_group(data, codebook, group_by, section=section, tests=group_tests, adjust=adjust or None,
+                             smd=smd, missing=missing, style=style, summary=summary, not_in_file=not_in_file)
+    return SectionTable(grouped.table, grouped.table, grouped.csv(), grouped)
+
+
+__all__ = ["CoxTable", "SectionTable", "TableByGroup", "cox_table", "section_table", "table_by_group"]

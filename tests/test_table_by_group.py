@@ -271,8 +271,8 @@ variables:
     negative = int((frame["BOS sitolojisi"] == "negatif").sum())
     assert f"Pozitif (n = {positive})" in headers and f"Negatif (n = {negative})" in headers
     assert headers[1] == f"Tüm hastalar (n = {positive + negative})"
-    assert t.table.title.endswith("BOS sitolojisi gruplarına göre")
-    assert "BOS sitolojisi kaydı olmayan 1 hasta hiçbir sütunda yer almamaktadır." in t.table.notes
+    assert t.table.title.endswith(", BOS sitolojisi gruplarına göre")
+    assert "Hiçbir sütunda yer almayan 1 hastanın BOS sitolojisi kaydı yoktur." in t.table.notes
     sex = pd.crosstab(frame["Cinsiyet"], frame["BOS sitolojisi"])
     row = row_of(t.table, "Kadın", after="Cinsiyet")
     n = int(sex.loc["Kadın", "pozitif"])

@@ -252,9 +252,15 @@ def forest_alt(numbers, style: Style | None = None, *, codebook=None) -> str:
 
 
 def forest_caption(numbers, style: Style | None = None) -> str:
+    """The caption under the forest plot (what the squares, lines and dashed line are), with the
+    exploratory mark when the model has fewer than 10 events per coefficient."""
     style = style or Style()
     model = numbers.model
-    return style.text("figure.forest.caption", n=style.count(model["n"]), events=style.count(model["events"]))
+    caption = style.text("figure.forest.caption", n=style.count(model["n"]), events=style.count(model["events"]))
+    if model["exploratory"]:
+        caption += " " + style.text("figure.forest.exploratory", epv=style.number(model["events_per_variable"], 1),
+                                    th=style.number(EPV_THRESHOLD, 0))
+    return caption
 
 
 def csv_frame(numbers, style: Style, codebook=None) -> pd.DataFrame:

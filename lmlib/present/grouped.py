@@ -133,7 +133,7 @@ def display_table(frame: pd.DataFrame, style: Style | None = None, *, codebook=N
         values), ``"always"`` (a "Missing" row under every item, 0 included) or ``"no"``.
     by_label : the grouping's label (default from the codebook, else its name).
     """
-    from .catalog import has
+    from .catalog import has, in_sentence
 
     style = style or Style()
     if missing not in MISSING_ROWS:
@@ -148,7 +148,7 @@ def display_table(frame: pd.DataFrame, style: Style | None = None, *, codebook=N
         by_label = _label(codebook, by, style.lang)
     if title is None:
         key = f"tables.title.{section}"
-        title = t("grouped.title", title=t(key) if has(key) else section, by=by_label)
+        title = t("grouped.title", title=t(key) if has(key) else section, by=in_sentence(by_label, style.lang))
     numbers = {"table1": 1, "table2": 2}
     out = DisplayTable(name or section, number=numbers.get(section) if number is None else number, title=title,
                        lang=style.lang)
@@ -215,7 +215,7 @@ def display_table(frame: pd.DataFrame, style: Style | None = None, *, codebook=N
         out.add_note(t("grouped.note.missing_always"))
     by_missing = int(frame.attrs.get("by_missing", 0) or 0)
     if by_missing:
-        out.add_note(t("grouped.note.by_missing", m=_small(by_missing, k, style), by=by_label))
+        out.add_note(t("grouped.note.by_missing", m=_small(by_missing, k, style), by=in_sentence(by_label, style.lang)))
     tested = overall.loc[[f for f, x in zip(overall.index, firsts) if x]]
     out.add_note(t("grouped.note.p"))
     if adjusted:

@@ -53,11 +53,27 @@ class CoxNumbers:
         return bool(p == p and p < self.model.get("alpha", 0.05))
 
 
+def outcome_variables(codebook) -> set[str]:
+    """The variables that are the survival outcome: the derived time and event (rules
+    ``days_between`` and ``event_flag``) and the variables the event is derived from (vital
+    status). Neither a covariate nor a grouping of survival."""
+    out = set()
+    for d in codebook.derived:
+        if d.get("rule") in ("days_between", "event_flag"):
+            out.add(d["name"])
+            if d.get("rule") == "event_flag":
+                out.update(d.get("from", []))
+    return out
+
+
 def covariate_kind(codebook, name: str) -> str:
     """continuous, categorical or boolean (:func:`lmlib.tables.item_kind`); ValueError for a
-    name that is no codebook or derived variable, or one of another type (text, date, ...)."""
+    name that is no codebook or derived variable, one of another type (text, date, ...), or
+    the survival outcome itself (:func:`outcome_variables`)."""
     from ..tables import item_kind
 
+    if name in outcome_variables(codebook):
+        raise ValueError(f"{name!r} is the survival outcome, not a covariate")
     try:
         kind = item_kind(codebook, name)
     except KeyError:
@@ -98,9 +114,11 @@ def cox_numbers(data: pd.DataFrame, codebook, covariates, *, duration: str = DUR
     InputError : a covariate that is not a column of ``data``, not a codebook variable, or not
         continuous, categorical or yes/no.
     """
+    from ..codebook import load_codebook
     from ..survival.cox import cox_model
     from ..survival.data import survival_frame
 
+    codebook = codebook or load_codebook()
     covariates = [covariates] if isinstance(covariates, str) else list(covariates)
     kinds = {}
     for name in covariates:
@@ -142,4 +160,4 @@ def cox_numbers(data: pd.DataFrame, codebook, covariates, *, duration: str = DUR
     return CoxNumbers(terms, model, covariates)
 
 
-__all__ = ["COVARIATE_KINDS", "CoxNumbers", "TERM_COLUMNS", "covariate_kind", "cox_numbers"]
+__all__ = ["COVARIATE_KINDS", "CoxNumbers", "TERM_COLUMNS", "covariate_kind", "cox_numbers", "outcome_variables"]

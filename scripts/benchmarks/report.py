@@ -21,7 +21,8 @@ KERNEL = "python3"  # the kernel of the trivial notebooks (the venv's own, as th
 # report settings of the shell that would change what `make report` builds in the copy.
 MAKE_ENVIRONMENT = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "GNUMAKEFLAGS", "VENV", "PYTHON",
                     "INSTALLER", "DATA", "DATA_CUT", "LANG_REPORT", "DECIMALS", "SUPPRESS_BELOW", "SCREENING",
-                    "SECTIONS", "REPORT_JOBS"}
+                    "SECTIONS", "REPORT_JOBS", "STUDY", "LENIENT", "PROBLEMS", "GROUP_BY", "GROUP_TESTS", "ADJUST", "SMD",
+                    "MISSING_ROWS", "COX", "LANDMARKS", "TIME_UNIT", "RMST_TAU", "LANDMARK"}
 FLOOR_MAKEFILE = """# The least a make call costs: read a makefile, find its one target up to date, run nothing.
 MAKEFLAGS += --no-builtin-rules
 up-to-date: ;
