@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .codebook import Codebook
+from .describe import kleene
 from .problems import ProblemLog
 
 EARLIEST_DATE = pd.Timestamp("1900-01-01")
@@ -72,7 +73,7 @@ def derive_cohort(data: pd.DataFrame, codebook: Codebook, log: ProblemLog, first
         spec = rules["none_of"]
         var = codebook[spec["from"][0]]
         options = data[[var.option_column(o.name) for o in var.options]]
-        data[spec["name"]] = (~options.fillna(False).any(axis=1)).astype("boolean").mask(options.isna().any(axis=1))
+        data[spec["name"]] = ~kleene(options, "any")  # isolated: known to have none of them
     if "any_nerve" in rules and codebook.nerve_columns[0] in data:
         nerves = data[codebook.nerve_columns]
         involved = nerves.apply(lambda s: s.astype(object).ne("none").where(s.notna()))
@@ -81,9 +82,7 @@ def derive_cohort(data: pd.DataFrame, codebook: Codebook, log: ProblemLog, first
         data[rules["any_nerve"]["name"]] = any_involved.astype("boolean").mask(~any_involved & involved.isna().any(axis=1))
         for group in codebook.cranial_nerves.get("groups", []):
             members = involved[[codebook.nerve_column(n) for n in group["members"]]]
-            yes = members.eq(True)
-            flag = yes.any(axis=1) if codebook.group_rule(group) == "any" else yes.all(axis=1)
-            data[group["name"]] = flag.astype("boolean").mask(members.isna().any(axis=1))
+            data[group["name"]] = kleene(members.astype("boolean"), codebook.group_rule(group))
     # sensitive dates used only to derive a variable (the birth date) are not kept
     needed = set(rules["days_between"]["from"][:2]) if "days_between" in rules else set()  # the death date is in the end
     dropped = [v.name for v in codebook.of_type("date") if v.spec.get("sensitive") and v.name not in needed]

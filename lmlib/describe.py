@@ -308,25 +308,27 @@ def multi_response_counts(data: pd.DataFrame, columns: dict[str, str], *, alpha:
 
     Returns
     -------
-    DataFrame (level, n, denominator, percent, ci_low, ci_high). The denominator is the
-    number of patients with the item recorded (no option missing), the same for every
-    option, so the percentages do not sum to 100. A ``missing`` row counts patients with any
-    option missing. See :func:`multi_response_from_counts`.
+    DataFrame (level, n, denominator, percent, ci_low, ci_high). Each option is counted among
+    the patients with that option recorded (available cases, option by option: a patient whose
+    seizure status is unknown still counts for headache), so the percentages do not sum to 100
+    and the denominators differ only where an option is missing. A ``missing`` row counts the
+    patients with no option recorded at all. See :func:`multi_response_from_counts`.
     """
     block = data[list(columns.values())]
-    answered = block.notna().all(axis=1)
-    recorded = int(answered.sum())
-    yes = {option: int(block.loc[answered, col].astype(bool).sum()) for option, col in columns.items()}
-    return multi_response_from_counts(yes, recorded, len(block) - recorded, alpha=alpha)
+    known = block.notna()
+    yes = {option: int(block[col].fillna(False).astype(bool).sum()) for option, col in columns.items()}
+    recorded = {option: int(known[col].sum()) for option, col in columns.items()}
+    return multi_response_from_counts(yes, recorded, int((~known.any(axis=1)).sum()), len(block), alpha=alpha)
 
 
-def multi_response_from_counts(yes: Mapping[str, int], recorded: int, missing: int = 0, *,
+def multi_response_from_counts(yes: Mapping[str, int], recorded: Mapping[str, int], missing: int, total: int, *,
                                alpha: float = 0.05) -> pd.DataFrame:
-    """:func:`multi_response_counts` from counts: option -> patients with it (among those with
-    every option recorded), the number of those patients, and the patients with any missing."""
-    rows = [proportion(int(n), int(recorded), option, alpha) for option, n in yes.items()]
+    """:func:`multi_response_counts` from counts: option -> patients with it, option ->
+    patients with it recorded (its denominator), the patients with no option recorded, and
+    all patients (the missing row's denominator)."""
+    rows = [proportion(int(n), int(recorded[option]), option, alpha) for option, n in yes.items()]
     if missing:
-        rows.append(proportion(int(missing), int(recorded) + int(missing), MISSING_LEVEL, alpha))
+        rows.append(proportion(int(missing), int(total), MISSING_LEVEL, alpha))
     return pd.DataFrame(rows, columns=COUNT_COLUMNS)
 
 
@@ -370,7 +372,18 @@ def nerve_groups(data: pd.DataFrame, groups: dict[str, list[str]], any_of=frozen
     out = {}
     for name, cols in groups.items():
         members = pd.DataFrame({c: involved(data[c]) for c in cols}, index=data.index)
-        known = members.fillna(False).astype(bool)
-        flag = known.any(axis=1) if name in any_of else known.all(axis=1)
-        out[name] = flag.astype("boolean").mask(members.isna().any(axis=1))
+        out[name] = kleene(members, "any" if name in any_of else "all")
     return pd.DataFrame(out, index=data.index)
+
+
+def kleene(flags: pd.DataFrame, rule: str) -> pd.Series:
+    """Row-wise "all" or "any" of nullable boolean columns in three-valued (Kleene) logic: a
+    known False decides "all" (and a known True decides "any") whatever the unknown members
+    are; NA only when the unknown members could still change the answer."""
+    yes, no = flags.eq(True), flags.eq(False)
+    unknown = flags.isna().any(axis=1)
+    if rule == "any":
+        value, decided = yes.any(axis=1), yes.any(axis=1) | ~unknown
+    else:
+        value, decided = yes.all(axis=1), no.any(axis=1) | ~unknown
+    return value.astype("boolean").mask(~decided)

@@ -183,12 +183,20 @@ def membership(data: pd.DataFrame, codebook, *, lang: str = "en") -> pd.DataFram
     from .tables import text
 
     var = codebook["metastases"]
-    sites = {o.label.get(lang, o.name): data[var.option_column(o.name)].fillna(False).astype(bool)
-             for o in var.options}
+    columns = {o.label.get(lang, o.name): var.option_column(o.name) for o in var.options}
+    # a site the file does not record (all missing, "not recorded in this file") is no finding
+    sites = {label: data[col].fillna(False).astype(bool) for label, col in columns.items()
+             if col in data and data[col].notna().any()}
     nerves = nerve_involvement(data, {text("nerve", lang, n=n): codebook.nerve_column(n)
                                       for n in codebook.cranial_nerves["numbers"]}).fillna(False).astype(bool)
     nerves = nerves.loc[:, nerves.any(axis=0)]
     return pd.concat([pd.DataFrame(sites, index=data.index), nerves], axis=1)
+
+
+def can_upset(flags: pd.DataFrame) -> bool:
+    """True when :func:`membership` holds a finding present in at least one patient (an UpSet
+    view of nothing cannot be drawn: a file without metastasis sites or cranial nerves)."""
+    return flags.shape[1] > 0 and bool(flags.to_numpy().any())
 
 
 def upset_figure(data: pd.DataFrame, codebook, *, lang: str = "en", style: Style | None = None):

@@ -157,11 +157,13 @@ page.show_table(crosstabs.display_table(xt, style), out / "tables", export.cross
                 downloads)'''),
     prose("notebook.imaging.upset"),
     code('''\
+flags = plots.membership(cohort.data, cb, lang=lang)
 if suppress.active(suppress_below):  # its bars are exact counts of small combinations
     page.skip_figure(out / "figures" / "upset.png", suppress_below, style)
+elif not plots.can_upset(flags):
+    page.note(style.text("figure.upset_none"))
 else:
     fig = plots.upset_figure(cohort.data, cb, style=style)
-    flags = plots.membership(cohort.data, cb, lang=lang)
     combinations = flags.value_counts()
     alt = style.text("figure.upset_alt", k=style.count(len(combinations)), n=style.count(len(flags)),
                      largest=style.count(combinations.max()))

@@ -108,12 +108,35 @@ def test_multi_response_counts_are_percentages_of_patients(data):
     assert counts["percent"].sum() > 100  # several per patient
 
 
-def test_multi_response_patients_with_a_missing_option_are_counted_as_missing():
+def test_a_multi_response_option_is_counted_among_the_patients_with_it_recorded():
+    """Available cases option by option: the third patient's unknown "a" leaves "a" at 1/2,
+    and never takes that patient's known "b" away (3/3, not 2/2)."""
     frame = pd.DataFrame({"a": pd.array([True, False, None], dtype="boolean"),
                           "b": pd.array([True, True, True], dtype="boolean")})
     counts = describe.multi_response_counts(frame, {"a": "a", "b": "b"}).set_index("level")
-    assert counts.loc["a", "denominator"] == 2 and counts.loc["b", "n"] == 2
-    assert counts.loc["missing", "n"] == 1
+    assert (counts.loc["a", "n"], counts.loc["a", "denominator"]) == (1, 2)
+    assert (counts.loc["b", "n"], counts.loc["b", "denominator"]) == (3, 3)
+    assert "missing" not in counts.index  # every patient has an option recorded
+
+
+def test_the_missing_row_of_a_multi_response_item_counts_patients_with_no_option_recorded():
+    frame = pd.DataFrame({"a": pd.array([True, None, None], dtype="boolean"),
+                          "b": pd.array([False, None, True], dtype="boolean")})
+    counts = describe.multi_response_counts(frame, {"a": "a", "b": "b"}).set_index("level")
+    assert (counts.loc["missing", "n"], counts.loc["missing", "denominator"]) == (1, 3)
+    assert (counts.loc["b", "n"], counts.loc["b", "denominator"]) == (1, 2)
+
+
+def test_nerve_groups_and_isolated_lm_follow_three_valued_logic():
+    """A known uninvolved member decides "all" (not in CN 7–8) whatever the unknown one is;
+    an unknown member leaves the group unknown only when it could change the answer."""
+    levels = ["none", "left", "right", "bilateral", "side_unknown"]
+    frame = pd.DataFrame({"cn_7": pd.Categorical(["none", "left", None, "left"], categories=levels),
+                          "cn_8": pd.Categorical([None, None, None, "right"], categories=levels)})
+    groups = describe.nerve_groups(frame, {"all": ["cn_7", "cn_8"], "any": ["cn_7", "cn_8"]}, any_of={"any"})
+    assert groups["all"].tolist() == [False, None, None, True] or \
+        groups["all"].astype(object).where(groups["all"].notna(), None).tolist() == [False, None, None, True]
+    assert groups["any"].astype(object).where(groups["any"].notna(), None).tolist() == [None, True, None, True]
 
 
 def test_nerve_groups_need_every_member_nerve(data):
@@ -140,3 +163,18 @@ def test_describe_functions_do_not_modify_their_input(data):
     describe.multi_response_counts(data, {"p": "metastases_parenchyma"})
     describe.nerve_groups(data, {"g": ["cn_7", "cn_8"]})
     pd.testing.assert_frame_equal(data, before)
+
+
+def test_no_upset_view_is_attempted_for_a_file_without_metastasis_sites_or_nerves():
+    from lmlib import plots
+    from lmlib.codebook import load_codebook
+
+    cb = load_codebook()
+    data = pd.DataFrame({cb["metastases"].option_column(o.name): pd.array([None] * 3, dtype="boolean")
+                         for o in cb["metastases"].options})
+    for column in cb.nerve_columns:
+        data[column] = pd.Categorical([None] * 3, categories=cb.nerve_variable.level_names)
+    flags = plots.membership(data, cb)
+    assert flags.shape[1] == 0 and not plots.can_upset(flags)
+    data[cb["metastases"].option_column("dura")] = pd.array([True, False, None], dtype="boolean")
+    assert plots.can_upset(plots.membership(data, cb))

@@ -247,3 +247,20 @@ def test_a_table_above_5000_patients_says_why_shapiro_wilk_is_missing():
 
     notes = " ".join(footnotes(table1(scale.generate_large(6000, seed=1)))[0])
     assert "not computed above 5000 patients" in notes and "fewer than 3 distinct" not in notes
+
+
+def test_tables_from_aggregates_equal_the_row_path_when_options_and_nerves_are_partly_unknown(synthetic):
+    """Option-by-option denominators and three-valued nerve groups give the same counts from
+    aggregates as from the rows, with unknown symptoms, metastasis sites and nerves mixed in."""
+    data = synthetic.copy()
+    rng = np.random.default_rng(7)
+    for column in ["symptoms_seizure", "symptoms_headache", "metastases_dura", "cn_7", "cn_8", "cn_5"]:
+        data.loc[data.index[rng.random(len(data)) < 0.3], column] = None
+    data.loc[data.index[:2], [c for c in data if c.startswith("symptoms_")]] = None  # nothing recorded
+    counts = scale.aggregate(data)
+    assert_same_tables(data, counts)
+    symptoms = tables.table1(data).query("item == 'symptoms'").set_index("level")
+    seizure = data["symptoms_seizure"]
+    assert (symptoms.loc["seizure", "n"], symptoms.loc["seizure", "denominator"]) == \
+        (int(seizure.sum()), int(seizure.notna().sum()))
+    assert symptoms.loc["missing", "n"] == 2

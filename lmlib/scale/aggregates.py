@@ -296,21 +296,24 @@ class Aggregates:
 
     def _all_of(self, options: dict[str, list[str]], alpha: float, any_of=frozenset()) -> pd.DataFrame:
         """Multi-response counts where an option is "every one of its columns True" (or, for
-        the options of ``any_of``, "at least one True"; NA when one is missing); recorded = no
-        option NA (lmlib.describe.multi_response_counts)."""
+        the options of ``any_of``, "at least one True"), in three-valued logic as
+        :func:`lmlib.describe.kleene`; each option among the patients with it recorded, the
+        missing row the patients with no option recorded (:func:`lmlib.describe.multi_response_counts`)."""
         columns = list(dict.fromkeys(c for cols in options.values() for c in cols))
-        counts = self.joint(*columns)
-        answered = counts[(slice(1, None),) * len(columns)]  # every column recorded
-        recorded = int(answered.sum())
-        yes = {}
+        counts = self.joint(*columns)  # axis per column: 0 = missing, 1 = False, 2 = True
+        grids = np.ix_(*[np.arange(3)] * len(columns))
+        state = {c: np.broadcast_to(grids[i], counts.shape) for i, c in enumerate(columns)}
+        yes, recorded, none_recorded = {}, {}, np.ones(counts.shape, dtype=bool)
         for option, cols in options.items():
-            if option in any_of:  # all recorded minus those with every one of its columns False (0)
-                index = tuple(0 if c in cols else slice(None) for c in columns)
-                yes[option] = recorded - int(answered[index].sum())
-            else:
-                index = tuple(1 if c in cols else slice(None) for c in columns)  # within answered: 1 = True
-                yes[option] = int(answered[index].sum())
-        return describe.multi_response_from_counts(yes, recorded, int(counts.sum()) - recorded, alpha=alpha)
+            true = np.logical_and.reduce([state[c] == 2 for c in cols]) if option not in any_of else \
+                np.logical_or.reduce([state[c] == 2 for c in cols])
+            false = np.logical_or.reduce([state[c] == 1 for c in cols]) if option not in any_of else \
+                np.logical_and.reduce([state[c] == 1 for c in cols])
+            yes[option] = int(counts[true].sum())
+            recorded[option] = int(counts[true | false].sum())
+            none_recorded &= ~(true | false)
+        return describe.multi_response_from_counts(yes, recorded, int(counts[none_recorded].sum()),
+                                                   int(counts.sum()), alpha=alpha)
 
     # -- comparison --------------------------------------------------------------------------
     def equals(self, other: "Aggregates") -> bool:
