@@ -300,8 +300,8 @@ study: $(STAMP)
 BENCH_SIZES ?= 1e5,1e6,1e7
 BENCH_ARGS ?= --dask
 # Benchmark groups to run, comma separated: tables, km, comparisons (Tables 1-2 by group with tests,
-# multivariable Cox; up to 1e6), report (make report, in a throwaway copy
-# of the project, vs trivial notebooks); empty: all. Some groups only write
+# multivariable Cox, make report with GROUP_BY and COX vs the paper's layout; up to 1e6), report
+# (make report, in a throwaway copy of the project, vs trivial notebooks); empty: all. Some groups only write
 # bench/results/bench-<groups>.json, so the full bench.json is kept (e.g. BENCH_GROUPS=report).
 BENCH_GROUPS ?=
 
