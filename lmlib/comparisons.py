@@ -35,7 +35,19 @@ class TableByGroup:
     """A table by group: ``numbers`` (:func:`lmlib.compare_groups.compare_groups`, masked under
     small-cell suppression), ``table`` (its :class:`DisplayTable`) and ``style``. ``csv()`` is
     the frame written as ``<name>.csv`` (columns ``group``, ``display``, ``test``, ``p``, ...).
-    Displayed as its table in JupyterLab."""
+    Displayed as its table in JupyterLab.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from lmlib.cohort import load_cohort
+    >>> t1 = table_by_group(load_cohort().data, by="primary_site")
+    >>> rows = t1.csv()
+    >>> rows.loc[(rows["item"] == "n_patients"), ["group", "n"]].to_numpy().tolist()[:2]
+    [['lung', 17], ['breast', 8]]
+    >>> sorted(path.suffix for path in t1.write(tempfile.mkdtemp()).values())
+    ['.csv', '.docx', '.tex']
+    """
 
     numbers: pd.DataFrame = field(repr=False)
     table: DisplayTable = field(repr=False)
@@ -80,6 +92,17 @@ def table_by_group(data: pd.DataFrame, codebook=None, by: str = "primary_site", 
         (:func:`lmlib.suppress.suppress_grouped`).
     summary, not_in_file : as :func:`lmlib.tables.section_table` (``cohort.not_in_file``).
     number, title, name : caption number, title and file stem (default the section's).
+
+    Examples
+    --------
+    >>> from lmlib.cohort import load_cohort
+    >>> t1 = table_by_group(load_cohort().data, by="primary_site")
+    >>> female = t1.numbers[(t1.numbers["item"] == "sex") & (t1.numbers["level"] == "female")]
+    >>> overall = female[female["group"] == "overall"].iloc[0]
+    >>> int(overall["n"]), int(overall["denominator"])
+    (12, 32)
+    >>> [c.header for c in t1.table.columns][:3]
+    ['Characteristic', 'Overall (n = 32)', 'Lung (n = 17)']
     """
     from .codebook import load_codebook
     from .compare_groups import compare_groups
@@ -104,7 +127,17 @@ class CoxTable:
     ``terms`` and ``model``), ``table`` (its :class:`DisplayTable`), ``style`` and the codebook
     its labels come from. ``forest()`` draws the forest plot (None for a model that is not
     estimable), ``forest_alt()`` its alt text, ``csv()`` the terms as written. Displayed as its
-    table in JupyterLab."""
+    table in JupyterLab.
+
+    Examples
+    --------
+    >>> from lmlib.cohort import load_cohort
+    >>> cox = cox_table(load_cohort().data, ["age", "sex"])
+    >>> type(cox.forest()).__name__
+    'Figure'
+    >>> cox.forest_alt().startswith("Forest plot of the hazard ratios")
+    True
+    """
 
     numbers: object = field(repr=False)
     table: DisplayTable = field(repr=False)
@@ -160,6 +193,15 @@ def cox_table(data: pd.DataFrame, covariates, codebook=None, *, duration: str = 
     ------
     InputError : a covariate is not a column, not a codebook variable, or not continuous,
         categorical or yes/no.
+
+    Examples
+    --------
+    >>> from lmlib.cohort import load_cohort
+    >>> cox = cox_table(load_cohort().data, ["age", "sex"])
+    >>> cox.numbers.model["n"], cox.numbers.model["events"], cox.numbers.model["events_per_variable"]
+    (32, 26, 13.0)
+    >>> cox.numbers.terms[["variable", "level", "reference"]].to_numpy().tolist()
+    [['age', '', ''], ['sex', 'female', 'female'], ['sex', 'male', 'female']]
     """
     from .codebook import load_codebook
     from .present.cox import display_table

@@ -23,10 +23,12 @@ from lmlib import config
 README = (config.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
 NOT_LMLIB = {"wilcox.test", "coxph", "PHReg", "S", "p"}  # R, statsmodels; S(t) and p(...) of formulas
 INSTANCES = {"t": "lmlib.present.table:DisplayTable", "style": "lmlib.present.numbers:Style",
-             "report": "lmlib.survival_report.section:SurvivalReport", "": "lmlib.results:TableResult"}
+             "report": "lmlib.survival_report.section:SurvivalReport", "": "lmlib.results:TableResult",
+             "t1": "lmlib.comparisons:TableByGroup", "cox": "lmlib.comparisons:CoxTable"}
 BARE = {"load_cohort": "lmlib.cohort:load_cohort", "load_codebook": "lmlib.codebook:load_codebook",
         "survival_summary": "lmlib.survival:survival_summary", "Style": "lmlib.present:Style",
-        "DisplayTable": "lmlib.present.table:DisplayTable", "tables": "lmlib.tables", "scale": "lmlib.scale"}
+        "DisplayTable": "lmlib.present.table:DisplayTable", "tables": "lmlib.tables", "scale": "lmlib.scale",
+        "table_by_group": "lmlib.comparisons:table_by_group", "cox_table": "lmlib.comparisons:cox_table"}
 
 
 def called_names() -> set[str]:
