@@ -59,12 +59,19 @@ class VisibleText(HTMLParser):
             self.parts.append(data)
 
 
+# a download's sizes ("CSV 2.4 kB · LaTeX 1.8 kB · Word 38.0 kB"): format names and numbers, no language
+SIZES = re.compile(r"\w+ [\d.,]+ [kMG]?B( · \w+ [\d.,]+ [kMG]?B)*")
+
+
 def sentences(page: Path) -> set[str]:
-    """The page's sentences of four or more words (file names, hashes and numbers are not words)."""
+    """The page's sentences of four or more words (file names, hashes, numbers and a download's
+    sizes are not words)."""
     parser = VisibleText()
     parser.feed(page.read_text(encoding="utf-8"))
     out = set()
     for chunk in re.split(r"(?<=[.!?;:])\s+|\n", "".join(parser.parts)):
+        if SIZES.fullmatch(" ".join(chunk.split())):
+            continue
         words = [w for w in chunk.split() if re.fullmatch(r"[^\W\d_]{2,}[,.;:)]?", w)]
         if len(words) >= 4:
             out.add(" ".join(chunk.split()))
