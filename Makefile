@@ -84,6 +84,12 @@ define configure_nbstripout
 fi
 endef
 
+# The Jupyter kernel "Python (lmlib)" inside $(VENV) (--sys-prefix: nothing is registered for
+# the user); notebooks/00_start_here.ipynb names it, so JupyterLab opens it without asking.
+define install_kernel
+$(VENV_PYTHON) -m ipykernel install --sys-prefix --name lmlib --display-name "Python (lmlib)" >/dev/null
+endef
+
 # Installs uv==$(UV_VERSION) into the venv unless that exact version is already there.
 define ensure_uv
 @if [ "$$($(BIN)/uv --version 2>/dev/null | cut -d' ' -f2)" != "$(UV_VERSION)" ]; then \
@@ -92,7 +98,7 @@ define ensure_uv
 fi
 endef
 
-.PHONY: help venv hooks test lab lock clean distclean
+.PHONY: help venv hooks test lab docs lock clean distclean
 
 ## help: list the targets and settings (this message)
 help:
@@ -136,6 +142,7 @@ else
 	$(VENV_PYTHON) -m pip install --disable-pip-version-check --no-deps -e .
 endif
 	$(configure_nbstripout)
+	$(install_kernel)
 	@touch $(STAMP)
 	@echo "$(VENV) is ready ($(INSTALLER))."
 
@@ -143,9 +150,9 @@ endif
 hooks: | $(STAMP)
 	$(configure_nbstripout)
 
-# The Jupyter kernel lives inside $(VENV) (--sys-prefix), so nothing is registered for the user.
+# For a venv made before make venv installed the kernel.
 $(KERNEL): $(STAMP)
-	$(VENV_PYTHON) -m ipykernel install --sys-prefix --name lmlib --display-name "Python (lmlib)"
+	$(install_kernel)
 
 ## lock: re-resolve requirements.in into requirements.lock and environment.yml
 lock:
@@ -158,12 +165,32 @@ lock:
 # ---- Work -----------------------------------------------------------------------------------
 
 ## test: run the test suite (PYTEST_ARGS='...' passes options to pytest)
-test: $(STAMP)
+test: $(STAMP) $(KERNEL)
 	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 
-## lab: start JupyterLab with the "Python (lmlib)" kernel (as root, e.g. in a container, with --allow-root)
-lab: $(KERNEL)
-	$(BIN)/jupyter lab $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi) $(LAB_ARGS)
+# JupyterLab never asks the internet for news or a newer version (a machine with patient data
+# need not be online), and so never asks whether it may: the server does not fetch them and the
+# settings' defaults in $(VENV) (overrides.json) say "never"; LAB_ARGS come after, so they can
+# change it.
+LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_DEFAULTS := {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}
+# The page JupyterLab opens: the start-here notebook (a URL, not a file argument, so that a
+# LAB_ARGS --ServerApp.root_dir elsewhere still starts).
+START_NOTEBOOK := notebooks/00_start_here.ipynb
+
+## lab: open notebooks/00_start_here.ipynb in JupyterLab with the "Python (lmlib)" kernel (as root with --allow-root)
+lab: $(KERNEL) $(LAB_SETTINGS)
+	$(BIN)/jupyter lab $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi) $(LAB_OFFLINE) \
+		--LabApp.default_url=/lab/tree/$(START_NOTEBOOK) $(LAB_ARGS)
+
+$(LAB_SETTINGS): $(STAMP)
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(LAB_DEFAULTS)' > $@
+
+## docs: build the API reference (HTML from the docstrings, pdoc) into docs/; any warning fails it
+docs: $(STAMP)
+	$(VENV_PYTHON) scripts/make_docs.py --out docs
 
 # ---- Reports --------------------------------------------------------------------------------
 # reports/<name>.html from notebooks/<name>.ipynb (run with papermill, code hidden, no CDN) and
@@ -216,6 +243,33 @@ LENIENT ?=
 # values that look like direct identifiers masked).
 #= PROBLEMS: CSV file to write every problem of the input to
 PROBLEMS ?=
+# Comparisons (issue 13). GROUP_BY splits Tables 1 and 2 into one column per group with Overall,
+# a p-value and its test per row, and sets the grouping of the survival section (empty: the paper's
+# layout; the survival section then compares by treatment and primary site). Any categorical or
+# yes/no variable of the codebook or the study file; checked once the codebook is read.
+#= GROUP_BY: split Tables 1-2 and survival by this categorical or yes/no variable (empty: paper's layout)
+GROUP_BY ?=
+#= GROUP_TESTS: continuous variables by group: nonparametric (Mann-Whitney, Kruskal-Wallis) or parametric
+GROUP_TESTS ?= nonparametric
+#= ADJUST: bh (Benjamini-Hochberg q-values) or holm for the tables by group and pairwise log-rank tests
+ADJUST ?=
+#= SMD: 1 to add standardized mean differences (as tableone) to the tables by group
+SMD ?=
+#= MISSING_ROWS: Missing rows of the tables by group: ifany, always or no
+MISSING_ROWS ?= ifany
+# A multivariable Cox model (table and forest plot), e.g. COX=age,sex,treatment.
+#= COX: covariates of a multivariable Cox model, e.g. age,sex,treatment (empty: none)
+COX ?=
+#= LANDMARKS: days at which survival is reported, e.g. 30,90,180
+LANDMARKS ?= 30,90,180
+#= TIME_UNIT: unit shown beside days in the survival section: days, weeks or months
+TIME_UNIT ?= days
+#= RMST_TAU: horizon in days of the restricted mean survival time, overall and between groups
+RMST_TAU ?= 180
+# Landmark analysis of treatment (a grouping known only after the diagnosis: immortal-time bias):
+# the patients alive at this day, compared by the treatment received by then.
+#= LANDMARK: day of the landmark analysis of treatment, e.g. 30 (empty: none)
+LANDMARK ?=
 # The sections to build, by notebook name (e.g. SECTIONS=01_descriptive); empty: every
 # notebooks/0*_*.ipynb.
 #= SECTIONS: sections to build, e.g. 03_survival (empty: all)
@@ -243,7 +297,7 @@ override LANG := C.UTF-8
 export LANG
 endif
 
-REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS DECIMAL_MARK SUPPRESS_BELOW SCREENING STUDY LENIENT PROBLEMS SECTIONS REPORT_JOBS
+REPORT_SETTINGS := DATA DATA_CUT LANG_REPORT DECIMALS DECIMAL_MARK SUPPRESS_BELOW SCREENING STUDY LENIENT PROBLEMS GROUP_BY GROUP_TESTS ADJUST SMD MISSING_ROWS COX LANDMARKS TIME_UNIT RMST_TAU LANDMARK SECTIONS REPORT_JOBS
 $(foreach s,$(REPORT_SETTINGS),$(eval LM_$(s) := $$(value $(s))))
 export $(addprefix LM_,$(REPORT_SETTINGS))
 # Never exported as they are: Make would expand their text for the environment.
@@ -266,8 +320,8 @@ study: $(STAMP)
 BENCH_SIZES ?= 1e5,1e6,1e7
 BENCH_ARGS ?= --dask
 # Benchmark groups to run, comma separated: tables, km, comparisons (Tables 1-2 by group with tests,
-# multivariable Cox; up to 1e6), report (make report, in a throwaway copy
-# of the project, vs trivial notebooks); empty: all. Some groups only write
+# multivariable Cox, make report with GROUP_BY and COX vs the paper's layout; up to 1e6), report
+# (make report, in a throwaway copy of the project, vs trivial notebooks); empty: all. Some groups only write
 # bench/results/bench-<groups>.json, so the full bench.json is kept (e.g. BENCH_GROUPS=report).
 BENCH_GROUPS ?=
 
@@ -279,9 +333,9 @@ bench: $(STAMP)
 
 # ---- Cleaning -------------------------------------------------------------------------------
 
-## clean: delete reports/, data/processed/ outputs and caches (never data/raw or data/synthetic)
+## clean: delete reports/, docs/, data/processed/ outputs and caches (never data/raw or data/synthetic)
 clean:
-	rm -rf reports .pytest_cache
+	rm -rf reports docs .pytest_cache
 	@if [ -d data/processed ]; then \
 		find data/processed -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name README.md \
 			-exec rm -rf -- {} +; \

@@ -273,5 +273,13 @@ def _header_targets(variables: list[Variable], nerves: dict) -> dict[str, tuple]
 
 def load_codebook(path: str | Path | None = None, study: str | Path | None = None) -> Codebook:
     """Load the codebook (default: ``data/codebook.yaml``), with the study file ``study``
-    merged in when given (:mod:`lmlib.study`)."""
+    merged in when given (:mod:`lmlib.study`).
+
+    Examples
+    --------
+    >>> from lmlib.codebook import load_codebook
+    >>> cb = load_codebook()
+    >>> cb["sex"].type, [level.name for level in cb["sex"].levels]
+    ('categorical', ['female', 'male'])
+    """
     return Codebook.load(path, study)

@@ -34,6 +34,13 @@ class Cohort:
         (:func:`lmlib.coverage.not_in_file`); the tables say so instead of counting them.
     source : the input file; ``sha256`` its digest; ``codebook_sha256`` the codebook's.
     is_synthetic : True for the bundled synthetic cohort (its file name says so).
+    codebook : the codebook it was cleaned with (the built-in one merged with the study file),
+        which the tables of :mod:`lmlib.api` label and count it with.
+    lang : the language it is shown in (``lmlib.load(..., lang="tr")``), and the default
+        language of the tables and figures :mod:`lmlib.api` makes from it.
+
+    In JupyterLab a cohort shows its number of patients, the file's SHA-256 and its problems as
+    the report's appendix lists them (:meth:`to_html`); never a patient row.
     """
 
     data: pd.DataFrame
@@ -45,6 +52,8 @@ class Cohort:
     data_cut: pd.Timestamp | None = None
     extra: dict = field(default_factory=dict)
     not_in_file: tuple = ()  # items with no column in the file (lmlib.coverage.not_in_file)
+    codebook: Codebook | None = field(default=None, repr=False)
+    lang: str = "en"
 
     @property
     def n(self) -> int:
@@ -78,9 +87,16 @@ class Cohort:
         return f"Cohort({self.name!r}{label}: {self.n} patients, {len(self.errors)} error(s), " \
                f"{len(self.problems) - len(self.errors)} warning(s))"
 
-    def _repr_html_(self) -> str:  # pragma: no cover - JupyterLab display
-        label = " (synthetic)" if self.is_synthetic else ""
-        return f"<b>Cohort {self.name}{label}</b>: {self.n} patients, {len(self.problems)} problem(s)"
+    def to_html(self, lang: str | None = None) -> str:
+        """n, the file's name and SHA-256, the codebook's, and the problems found, in ``lang``
+        (default :attr:`lang`; :func:`lmlib.present.cohort_view.cohort_html`)."""
+        from .present import Style
+        from .present.cohort_view import cohort_html
+
+        return cohort_html(self, Style(lang or self.lang))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 def load_cohort(
@@ -114,6 +130,15 @@ def load_cohort(
     InputError : the file cannot be read as a table.
     StudyError : the study file cannot be used (every problem named by entry and key).
     ValidationError : (strict) one or more cells or columns are invalid.
+
+    Examples
+    --------
+    >>> from lmlib.cohort import load_cohort
+    >>> cohort = load_cohort()  # the bundled synthetic cohort
+    >>> cohort.n, len(cohort.errors), cohort.is_synthetic
+    (32, 0, True)
+    >>> int((cohort.data["sex"] == "female").sum())  # 12 women, as the paper
+    12
     """
     path = Path(path or config.SYNTHETIC_COHORT)
     if not isinstance(codebook, Codebook):
@@ -126,13 +151,13 @@ def load_cohort(
         reused = read_processed(path, codebook, cut, digest)
         if reused is not None:
             return Cohort(reused.data, reused.problems, reused.columns, path, digest, codebook.sha256, cut,
-                          not_in_file=tuple(not_in_file(reused.columns, codebook)))
+                          not_in_file=tuple(not_in_file(reused.columns, codebook)), codebook=codebook)
     raw = read_table(path, header_keys=codebook.header_targets.keys())
     result: CleanResult = clean_table(raw, codebook, data_cut=cut)
     if strict and len(result.errors):
         raise ValidationError(_as_problems(result.problems), source=str(path))
     return Cohort(result.data, result.problems, result.columns, path, digest, codebook.sha256, cut,
-                  not_in_file=tuple(not_in_file(result.columns, codebook)))
+                  not_in_file=tuple(not_in_file(result.columns, codebook)), codebook=codebook)
 
 
 def load_screening(path: str | Path | None = None, codebook: Codebook | None = None, *, strict: bool = True) -> CleanResult:

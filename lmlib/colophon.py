@@ -203,6 +203,27 @@ REFERENCES = {
                    "Proceedings of the 9th Python in Science Conference 2010:92–96.",
     "lifelines": "Davidson-Pilon C. lifelines: survival analysis in Python. J Open Source Softw "
                  "2019;4(40):1317.",
+    "pearson": "Pearson K. On the criterion that a given system of deviations from the probable in the case of a "
+               "correlated system of variables is such that it can be reasonably supposed to have arisen from random "
+               "sampling. Philos Mag 1900;50:157–175.",
+    "cochran": "Cochran WG. Some methods for strengthening the common χ² tests. Biometrics 1954;10:417–451.",
+    "mann": "Mann HB, Whitney DR. On a test of whether one of two random variables is stochastically larger than the "
+            "other. Ann Math Stat 1947;18:50–60.",
+    "kruskal": "Kruskal WH, Wallis WA. Use of ranks in one-criterion variance analysis. J Am Stat Assoc "
+               "1952;47:583–621.",
+    "welch": "Welch BL. The generalization of ‘Student's’ problem when several different population variances are "
+             "involved. Biometrika 1947;34:28–35.",
+    "benjamini": "Benjamini Y, Hochberg Y. Controlling the false discovery rate: a practical and powerful approach to "
+                 "multiple testing. J R Stat Soc Series B 1995;57:289–300.",
+    "holm": "Holm S. A simple sequentially rejective multiple test procedure. Scand J Stat 1979;6:65–70.",
+    "yang": "Yang D, Dalton JE. A unified approach to measuring the effect size between two groups using SAS. "
+            "SAS Global Forum 2012, paper 335-2012.",
+    "uno": "Uno H, Claggett B, Tian L, et al. Moving beyond the hazard ratio in quantifying the between-group "
+           "difference in survival analysis. J Clin Oncol 2014;32:2380–2385.",
+    "efron": "Efron B. The efficiency of Cox's likelihood function for censored data. J Am Stat Assoc "
+             "1977;72:557–565.",
+    "anderson": "Anderson JR, Cain KC, Gelber RD. Analysis of survival by tumor response. J Clin Oncol "
+                "1983;1:710–719.",
 }
 
 # The references each part of the paragraph cites (author–year in its text), in its order.
@@ -210,6 +231,10 @@ _PART_REFERENCES = {
     "mean_sd": ["shapiro"], "median_iqr": ["hyndman"], "categorical": ["wilson"], "crosstab": ["fisher", "freeman"],
     "survival": ["kaplan", "greenwood", "brookmeyer", "mantel", "royston", "cox", "grambsch", "peduzzi", "schemper"],
     "audit": ["brown"], "software": ["pandas", "scipy", "statsmodels", "lifelines"],
+    "by_group": ["pearson", "cochran"], "by_group_nonparametric": ["mann", "kruskal"], "by_group_parametric": ["welch"],
+    "by_group_bh": ["benjamini"], "by_group_holm": ["holm"], "by_group_unadjusted": [], "by_group_smd": ["yang"],
+    "survival_groups": ["uno"], "survival_groups_holm": ["holm"], "survival_groups_bh": ["benjamini"],
+    "cox_multi": ["efron"], "landmark": ["anderson"],
 }
 
 
@@ -249,18 +274,49 @@ def _median_variables(continuous_summary) -> list[str]:
     return [name for name, choice in parse_summary(continuous_summary).items() if choice == "median_iqr"]
 
 
-def _parts(sections, continuous_summary) -> list[str]:
-    """The parts of the paragraph, in order (keys of :data:`_PART_REFERENCES`)."""
+def _parts(sections, continuous_summary, options: dict | None = None) -> list[str]:
+    """The parts of the paragraph, in order (keys of :data:`_PART_REFERENCES`); ``options``
+    are the methods the report's settings add (:func:`methods_options`)."""
+    options = options or {}
     topics = method_topics(sections)
     parts = []
     if "descriptive" in topics:
         parts += ["mean_sd"] + (["median_iqr"] if _median_variables(continuous_summary) else []) + ["categorical"]
-    parts += [t for t in ("crosstab", "survival", "audit") if t in topics]
+        if options.get("group_by"):  # Tables 1 and 2 by group
+            parametric = options.get("group_tests") == "parametric"
+            parts += ["by_group", "by_group_parametric" if parametric else "by_group_nonparametric",
+                      f"by_group_{options.get('adjust') or 'unadjusted'}"]
+            parts += ["by_group_smd"] if options.get("smd") else []
+    parts += [t for t in ("crosstab",) if t in topics]
+    if "survival" in topics:
+        parts.append("survival")
+        if options.get("survival_groups", True):
+            parts += ["survival_groups", f"survival_groups_{options.get('pairwise_adjust') or 'holm'}"]
+        parts += (["cox_multi"] if options.get("cox") else []) + (["landmark"] if options.get("landmark") else [])
+    parts += [t for t in ("audit",) if t in topics]
     return parts + ["software"]
 
 
+def methods_options(parameters: dict | None, sections=None) -> dict:
+    """The methods a notebook's parameters add to the paragraph: the tables by group of the
+    descriptive sections (``group_by``, ``group_tests``, ``adjust``, ``smd``); for the
+    survival section its groupings (``group_by``), the adjustment of the pairwise log-rank
+    tests (``adjust``: holm unless bh), the RMST horizon (``rmst_tau``), the Cox covariates
+    (``cox``) and the landmark (``landmark``)."""
+    p = dict(parameters or {})
+    topics = method_topics(sections)
+    survival_only = "survival" in topics and "descriptive" not in topics
+    return {"group_by": "" if survival_only else p.get("group_by") or "",
+            "group_tests": p.get("group_tests") or "nonparametric",
+            "adjust": "" if survival_only else p.get("adjust") or "", "smd": bool(p.get("smd")),
+            "survival_groups": bool(p.get("group_by", True)) if survival_only else True,
+            "pairwise_adjust": (p.get("adjust") or "holm") if survival_only else "holm",
+            "rmst_tau": p.get("rmst_tau", 180), "cox": p.get("cox") or "", "landmark": str(p.get("landmark") or "")}
+
+
 def methods_paragraph(lang: str = "en", sections=None, *, continuous_summary: str | dict = "",
-                      decimals: int = 1, versions: dict | None = None, decimal_mark: str = ".") -> str:
+                      decimals: int = 1, versions: dict | None = None, decimal_mark: str = ".",
+                      options: dict | None = None, codebook=None) -> str:
     """A ready-to-paste "Statistical analysis" paragraph for the manuscript.
 
     Parameters
@@ -272,6 +328,10 @@ def methods_paragraph(lang: str = "en", sections=None, *, continuous_summary: st
     decimals : decimal places of the percentages.
     versions : package versions (default: the installed ones, :func:`package_versions`).
     decimal_mark : of the numbers in the text (0.5, 1.96).
+    options : methods the report's settings add (:func:`methods_options` of a notebook's
+        parameters): the tables by group with their tests, q-values and SMDs; the pairwise
+        log-rank adjustment and RMST contrasts; the multivariable Cox model; the landmark analysis.
+    codebook : the labels of the grouping and the Cox covariates (default: their names).
 
     Returns
     -------
@@ -283,8 +343,9 @@ def methods_paragraph(lang: str = "en", sections=None, *, continuous_summary: st
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     versions = {**package_versions(), **(versions or {})}
+    options = options or {}
     out = []
-    for part in _parts(sections, continuous_summary):
+    for part in _parts(sections, continuous_summary, options):
         if part == "median_iqr":
             medians = _median_variables(continuous_summary)
             names = ", ".join(medians)
@@ -297,16 +358,45 @@ def methods_paragraph(lang: str = "en", sections=None, *, continuous_summary: st
                              z=fmt_number(1.96, 2, decimal_mark)))
         elif part == "software":
             out.append(_text("methods.software", lang, **versions))
+        elif part == "by_group":
+            out.append(_text("methods.by_group", lang, by=_label(codebook, options["group_by"], lang)))
+        elif part == "survival_groups":
+            method = _text(f"methods.{options.get('pairwise_adjust') or 'holm'}", lang)
+            out.append(_text("methods.survival_groups", lang, method=method,
+                             tau=fmt_number(float(options.get("rmst_tau") or 180), 0, decimal_mark)))
+        elif part.startswith("survival_groups_"):
+            continue  # only its citation: the method is named in survival_groups
+        elif part == "cox_multi":
+            names = [n.strip() for n in str(options["cox"]).split(",") if n.strip()]
+            out.append(_text("methods.cox_multi", lang, covariates=", ".join(_label(codebook, n, lang) for n in names)))
+        elif part == "landmark":
+            out.append(_text("methods.landmark", lang, day=str(options["landmark"]).strip()))
         else:
             out.append(_text(f"methods.{part}", lang))
     return " ".join(out)
 
 
-def methods_references(sections=None, continuous_summary: str | dict = "") -> list[str]:
-    """The full references of the citations of :func:`methods_paragraph` (same ``sections`` and
-    ``continuous_summary``), each once, in alphabetical order of the first author."""
+def _label(codebook, name: str, lang: str) -> str:
+    """A variable's label as it reads inside a sentence, without its unit ("Age, years" -> "age";
+    its name without a codebook)."""
+    if codebook is None:
+        return name
+    from .tables import item_label
+
+    try:
+        label = item_label(codebook, name, lang)
+    except KeyError:
+        return name
+    from .present.catalog import in_sentence
+
+    return in_sentence(label.split(",")[0].strip(), lang)
+
+
+def methods_references(sections=None, continuous_summary: str | dict = "", options: dict | None = None) -> list[str]:
+    """The full references of the citations of :func:`methods_paragraph` (same ``sections``,
+    ``continuous_summary`` and ``options``), each once, in alphabetical order of the first author."""
     keys = []
-    for part in _parts(sections, continuous_summary):
+    for part in _parts(sections, continuous_summary, options):
         keys += [k for k in _PART_REFERENCES[part] if k not in keys]
     return sorted((REFERENCES[k] for k in keys), key=lambda ref: ref.casefold())
 
@@ -370,7 +460,7 @@ def colophon_html(table, paragraph: str = "", references=(), *, synthetic: bool 
     return "\n".join(out)
 
 
-def show_colophon(cohort, parameters: dict | None = None, sections=None) -> None:
+def show_colophon(cohort, parameters: dict | None = None, sections=None, codebook=None) -> None:
     """Display the colophon and the methods paragraph (the last cell of every report).
 
     Parameters
@@ -380,6 +470,7 @@ def show_colophon(cohort, parameters: dict | None = None, sections=None) -> None
         ``lang``, ``decimals``, ``decimal_mark`` and ``continuous_summary`` in it shape the
         colophon and the paragraph.
     sections : methods to name (:func:`method_topics`); default all, for the whole paper.
+    codebook : the labels of a grouping and Cox covariates named in the paragraph.
 
     Returns None, so that the cell shows nothing else; :func:`colophon` and
     :func:`methods_paragraph` return the data.
@@ -391,8 +482,10 @@ def show_colophon(cohort, parameters: dict | None = None, sections=None) -> None
     lang = lang if lang in LANGS else "en"
     table = colophon(cohort, parameters, lang=lang)
     summary = parameters.get("continuous_summary") or ""
+    options = methods_options(parameters, sections)
     paragraph = methods_paragraph(lang, sections, continuous_summary=summary, decimals=parameters.get("decimals", 1),
-                                  decimal_mark=parameters.get("decimal_mark") or ".")
+                                  decimal_mark=parameters.get("decimal_mark") or ".", options=options,
+                                  codebook=codebook)
     prov = cohort.provenance() if hasattr(cohort, "provenance") else dict(cohort)
-    display(HTML(colophon_html(table, paragraph, methods_references(sections, summary),
+    display(HTML(colophon_html(table, paragraph, methods_references(sections, summary, options),
                                synthetic=bool(prov.get("synthetic")), lang=lang)))

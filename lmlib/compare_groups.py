@@ -22,9 +22,11 @@ import pandas as pd
 
 from . import describe, group_tests, tables
 from .codebook import Codebook, load_codebook
+from .coverage import NOT_IN_FILE, NOT_RECORDED
 
 OVERALL = "overall"
-TEST_COLUMNS = ["test_unit", "test", "statistic", "df", "df2", "p", "q", "smd", "smallest_expected", "test_note"]
+TEST_COLUMNS = ["test_unit", "test", "statistic", "df", "df2", "p", "q", "smd", "smallest_expected", "test_note",
+                "test_reason"]
 GROUP_COLUMNS = ["group", "group_label", "group_n"]
 COUNTED_KINDS = ("level", "nested", "yes", "option", "missing")
 GROUPING_TYPES = ("categorical", "boolean")
@@ -74,7 +76,7 @@ def compare_groups(data: pd.DataFrame, codebook: Codebook | None = None, by: str
                    section: str = "table1", tests="nonparametric", adjust: str | None = None,
                    summary=None, lang: str = "en", published: dict | None = None,
                    denominators: dict | None = None, alpha: float = 0.05,
-                   expected_min: float = group_tests.EXPECTED_MIN) -> pd.DataFrame:
+                   expected_min: float = group_tests.EXPECTED_MIN, not_in_file=None) -> pd.DataFrame:
     """A descriptive table (``section`` of the codebook) by the groups of ``by``, with tests.
 
     Parameters
@@ -89,7 +91,9 @@ def compare_groups(data: pd.DataFrame, codebook: Codebook | None = None, by: str
         :mod:`lmlib.group_tests`.
     adjust : ``None``, ``"bh"`` (Benjamini–Hochberg q-values) or ``"holm"``, over the tests of
         this table (one p per test unit).
-    summary, lang, published, denominators, alpha : as :func:`lmlib.tables.section_table`.
+    summary, lang, published, denominators, alpha, not_in_file : as
+        :func:`lmlib.tables.section_table` (an item the file has no column for is one
+        ``not_in_file`` row per group, an option without one a ``not_recorded`` row; neither is tested).
     expected_min : an expected count below this sends a categorical item to the exact test.
 
     Returns
@@ -104,7 +108,8 @@ def compare_groups(data: pd.DataFrame, codebook: Codebook | None = None, by: str
     multi-response header), ``test``, ``statistic``, ``df``, ``df2``, ``p``, ``q`` (adjusted
     p, NaN without ``adjust``), ``smd`` (tableone's SMD; the mean of the pairwise SMDs with
     more than two groups), ``smallest_expected`` (smallest expected count of a categorical
-    test: below 5 the exact test is used) and ``test_note`` (why this test, or why none).
+    test: below 5 the exact test is used), ``test_note`` (why this test, or why none) and
+    ``test_reason`` (why none, as a code of :data:`lmlib.group_tests.REASONS`; "" when tested).
     ``by`` itself (and a variable nested in it) is not tested.
     ``frame.attrs``: ``by``, ``groups`` (level -> label), ``by_missing`` (patients left out),
     ``tests``, ``adjust``.
@@ -118,7 +123,8 @@ def compare_groups(data: pd.DataFrame, codebook: Codebook | None = None, by: str
         raise ValueError(f"grouping variable {by!r} has a level named {OVERALL!r}")
     masks = group_masks(data, codebook, by, levels)
     recorded = pd.concat(masks.values(), axis=1).any(axis=1) if masks else pd.Series(False, index=data.index)
-    options = dict(summary=summary, lang=lang, published=published, denominators=denominators, alpha=alpha)
+    options = dict(summary=summary, lang=lang, published=published, denominators=denominators, alpha=alpha,
+                   not_in_file=not_in_file)
     from .scale import aggregate, make_plan
 
     plan = make_plan(codebook, published=published, denominators=denominators, sections=(section,), km=None)
@@ -190,7 +196,7 @@ def _test_units(overall: pd.DataFrame, codebook: Codebook, by: str) -> pd.Series
     units = []
     nested = {v.name for v in codebook.variables if v.spec.get("nested_in") == by}
     for item, level, kind in overall[["item", "level", "kind"]].itertuples(index=False):
-        if kind == "count" or item == by or item in nested:
+        if kind in ("count", NOT_IN_FILE, NOT_RECORDED) or item == by or item in nested:
             units.append(math.nan)
         elif kind == "option":
             units.append(f"{item}:{level}")
@@ -219,7 +225,7 @@ def _tests(data, codebook, by, parts, masks, tests, expected_min) -> dict[str, t
             result = group_tests.categorical_test(counts, expected_min=expected_min)
             smd = group_tests.mean_pairwise(group_tests.pairwise(list(counts.T), group_tests.smd_categorical))
         out[unit] = (result.test, result.statistic, result.df, result.df2, result.p, math.nan, smd,
-                     result.smallest_expected, result.note)
+                     result.smallest_expected, result.note, result.reason)
     return out
 
 

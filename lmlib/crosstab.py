@@ -21,6 +21,9 @@ Tests
 
 Rows or columns with a zero margin carry no information and are dropped before testing. A
 table with fewer than two non-empty rows or columns gets p = NaN ("not testable").
+
+Called, this module is the short API's ``lmlib.crosstab(cohort, by=...)`` (:func:`lmlib.api.crosstab`:
+the cross-tabulations as the report's Table 3); see :mod:`lmlib.callable_module`.
 """
 from __future__ import annotations
 
@@ -311,3 +314,7 @@ def _item_label(codebook, item: str, lang: str) -> str:
 def _yes_no(values: pd.Series) -> pd.Series:
     flags = values.astype("boolean")
     return flags.map({True: "yes", False: "no"}).astype(object).where(flags.notna())
+
+from .callable_module import make_callable  # noqa: E402
+
+make_callable(__name__)  # calling this module is lmlib.api.crosstab (see lmlib.callable_module)

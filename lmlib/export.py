@@ -42,7 +42,18 @@ def first_columns(frame: pd.DataFrame, first=CSV_FIRST) -> pd.DataFrame:
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a DataFrame as UTF-8 CSV (no index) atomically; returns the path. Every CSV the
-    project writes goes through here."""
+    project writes goes through here.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from lmlib.export import write_csv
+    >>> path = write_csv(pd.DataFrame({"item": ["sex"], "n": [12]}), Path(tempfile.mkdtemp()) / "t.csv")
+    >>> path.read_text(encoding="utf-8").splitlines()
+    ['item,n', 'sex,12']
+    """
     path = Path(path)
     write_text(path, frame.to_csv(index=False, lineterminator="\n"))
     return path
@@ -50,7 +61,21 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
 
 def write_display(table: DisplayTable, folder: str | Path, csv: pd.DataFrame | None = None) -> dict[str, Path]:
     """Write ``<folder>/<table.name>.tex`` and ``.docx`` (and ``.csv`` of the numbers ``csv``
-    when given); returns the paths by format."""
+    when given); returns the paths by format.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from lmlib.export import write_display
+    >>> from lmlib.present.table import DisplayTable
+    >>> t = DisplayTable("t1", number=1, title="Sex")
+    >>> columns = t.add_column("label", "Characteristic", align="left"), t.add_column("n", "n (%)")
+    >>> row = t.add_row({"label": "Female", "n": "12 (37.5%)"})
+    >>> paths = write_display(t, Path(tempfile.mkdtemp()))
+    >>> sorted(paths), paths["tex"].name, paths["docx"].name
+    (['docx', 'tex'], 't1.tex', 't1.docx')
+    """
     folder = Path(folder)
     paths = {}
     if csv is not None:

@@ -65,7 +65,9 @@ class GroupTest:
     ``df2``: ANOVA's denominator df, else NaN. ``p``: two-sided p-value (NaN when not
     testable). ``note``: why this test was chosen or why none could be (e.g. "expected count
     1.8 < 5", "one group with values"). ``smallest_expected``: the smallest expected count of a
-    categorical test (the number the choice of test rests on), NaN otherwise.
+    categorical test (the number the choice of test rests on), NaN otherwise. ``reason``: a
+    code of why the item is not testable (one of :data:`REASONS`), "" when it is tested; the
+    presentation layer turns it into words.
     """
 
     test: str
@@ -75,10 +77,23 @@ class GroupTest:
     p: float
     note: str = ""
     smallest_expected: float = math.nan
+    reason: str = ""
 
 
-def not_testable(note: str) -> GroupTest:
-    return GroupTest(NOT_TESTABLE, math.nan, math.nan, math.nan, math.nan, note)
+# Why an item is not testable (GroupTest.reason), with the note each code stands for.
+REASONS = {
+    "one_level": "fewer than two levels or groups with patients",
+    "one_group": "fewer than two groups with values",
+    "all_equal": "every value is the same",
+    "welch_few": "Welch's t needs two values in each group",
+    "no_variation": "no variation within the groups",
+    "anova_few": "ANOVA needs more values than groups",
+}
+
+
+def not_testable(reason: str) -> GroupTest:
+    """The result of an item that cannot be tested, with its ``reason`` code (:data:`REASONS`)."""
+    return GroupTest(NOT_TESTABLE, math.nan, math.nan, math.nan, math.nan, REASONS[reason], reason=reason)
 
 
 # ------------------------------------------------------------------------------ categorical
@@ -102,7 +117,7 @@ def categorical_test(table, *, expected_min: float = EXPECTED_MIN) -> GroupTest:
 
     t = nonempty_table(np.asarray(table, dtype=np.int64))
     if t.shape[0] < 2 or t.shape[1] < 2:
-        return not_testable("fewer than two levels or groups with patients")
+        return not_testable("one_level")
     expected = expected_counts(t)
     smallest = float(expected.min())
     if smallest < expected_min:
@@ -143,10 +158,10 @@ def continuous_test(samples, kind: str = NONPARAMETRIC) -> GroupTest:
     left_out = len(list(samples)) - len(groups)
     note = f"{left_out} group(s) without values left out" if left_out else ""
     if len(groups) < 2:
-        return not_testable("fewer than two groups with values")
+        return not_testable("one_group")
     pooled = np.concatenate(groups)
     if np.all(pooled == pooled[0]):
-        return not_testable("every value is the same")
+        return not_testable("all_equal")
     if kind == NONPARAMETRIC:
         return _mann_whitney(*groups, note) if len(groups) == 2 else _kruskal(groups, note)
     return _welch(*groups, note) if len(groups) == 2 else _anova(groups, note)
@@ -168,9 +183,9 @@ def _kruskal(groups, note) -> GroupTest:
 
 def _welch(x, y, note) -> GroupTest:
     if x.size < 2 or y.size < 2:
-        return not_testable("Welch's t needs two values in each group")
+        return not_testable("welch_few")
     if np.var(x) == 0 and np.var(y) == 0:
-        return not_testable("no variation within the groups")
+        return not_testable("no_variation")
     from scipy.stats import ttest_ind
 
     res = ttest_ind(x, y, equal_var=False)
@@ -180,9 +195,9 @@ def _welch(x, y, note) -> GroupTest:
 def _anova(groups, note) -> GroupTest:
     n, k = sum(g.size for g in groups), len(groups)
     if n <= k:
-        return not_testable("ANOVA needs more values than groups")
+        return not_testable("anova_few")
     if all(np.all(g == g[0]) for g in groups):
-        return not_testable("no variation within the groups")
+        return not_testable("no_variation")
     from scipy.stats import f_oneway
 
     res = f_oneway(*groups)

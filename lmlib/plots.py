@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .atomic import atomic_path
+from .atomic import write_bytes
 from .present.numbers import Style
 
 ONE_COLUMN = 3.5  # inches: one journal column
@@ -287,17 +287,26 @@ def upset_figure(data: pd.DataFrame, codebook, *, lang: str = "en", style: Style
     return fig
 
 
-def save_figure(fig, path: str | Path, dpi: int = DPI) -> Path:
-    """Save a figure atomically (format from the suffix: png, pdf, svg) without metadata such
-    as creation time, so the same data give the same file."""
+def figure_bytes(fig, fmt: str = "png", dpi: int = DPI) -> bytes:
+    """A figure as the bytes of a ``fmt`` file (png, pdf, svg) without metadata such as creation
+    time, so the same data give the same bytes (what :func:`save_figure` writes)."""
+    import io
+
     import matplotlib.pyplot as plt
 
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower() or "png"
     metadata = {"png": {"Software": None}, "pdf": {"CreationDate": None, "Producer": None},
                 "svg": {"Date": None}}.get(fmt)
-    with atomic_path(path) as tmp, plt.rc_context({"svg.hashsalt": "lmlib"}):  # fixed SVG element ids
-        fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
+    buffer = io.BytesIO()
+    with plt.rc_context({"svg.hashsalt": "lmlib"}):  # fixed SVG element ids
+        fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
+    return buffer.getvalue()
+
+
+def save_figure(fig, path: str | Path, dpi: int = DPI) -> Path:
+    """Save a figure atomically (format from the suffix: png, pdf, svg) without metadata such
+    as creation time, so the same data give the same file (:func:`figure_bytes`)."""
+    path = Path(path)
+    write_bytes(path, figure_bytes(fig, path.suffix.lstrip(".").lower() or "png", dpi))
     return path
 
 

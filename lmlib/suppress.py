@@ -92,22 +92,37 @@ def suppress_table(table: pd.DataFrame, k) -> pd.DataFrame:
     masked rows and the columns of :data:`FLAG_COLUMNS`.
     """
     k = check_k(k)
-    out = table.copy()
     if k < 2:
-        return out
-    rows = out.reset_index(drop=True)
+        return table.copy()
+    rows = table.reset_index(drop=True)
+    return _masked(table, mask_reasons(rows, k), k)
+
+
+def mask_reasons(rows: pd.DataFrame, k: int, reason: np.ndarray | None = None) -> np.ndarray:
+    """Why each row of a tidy table (index 0..n-1) is masked ("" when shown): the primary and
+    complement rules, then the secondary rule within each mutually exclusive item until nothing
+    changes. ``reason`` (optional) holds rows already masked for another reason (e.g. by a
+    rule across the groups of a grouped table), which the secondary rule takes into account."""
     n = pd.to_numeric(rows["n"], errors="coerce").astype(float).to_numpy()
     denominator = pd.to_numeric(rows["denominator"], errors="coerce").astype(float).to_numpy()
     kind = rows["kind"].astype(str).to_numpy()
-    reason = np.array([""] * len(rows), dtype=object)
+    reason = np.array([""] * len(rows), dtype=object) if reason is None else reason.astype(object).copy()
     countable = ~np.isin(kind, ["header", "count", "continuous"])
     for i in np.flatnonzero(countable):
+        if reason[i]:
+            continue
         if is_small(n[i], k):
             reason[i] = "primary"
         elif kind[i] == "yes" and not math.isnan(denominator[i]) and is_small(denominator[i] - n[i], k):
             reason[i] = "complement"
-    groups = _exclusive_groups(rows)
-    changed = True
+    _secondary(reason, n, _exclusive_groups(rows))
+    return reason
+
+
+def _secondary(reason: np.ndarray, n: np.ndarray, groups) -> bool:
+    """The secondary rule over ``groups`` (members, parent) until nothing changes, in place;
+    True when a cell was added."""
+    added, changed = False, True
     while changed:
         changed = False
         for members, parent in groups:
@@ -118,9 +133,14 @@ def suppress_table(table: pd.DataFrame, k) -> pd.DataFrame:
                 continue
             if (total_known and len(masked) == 1) or (not total_known and not masked):
                 reason[candidates[0]] = "secondary"
-                changed = True
+                changed = added = True
+    return added
+
+
+def _masked(table: pd.DataFrame, reason: np.ndarray, k: int) -> pd.DataFrame:
+    """A copy of ``table`` with the rows of a non-empty ``reason`` masked and the flag columns."""
     flagged = reason != ""
-    out = out.reset_index(drop=True)
+    out = table.copy().reset_index(drop=True)
     mask = pd.Series(flagged, index=out.index)
     for column in MASKED_NUMBERS:
         if column == "n":
@@ -135,6 +155,63 @@ def suppress_table(table: pd.DataFrame, k) -> pd.DataFrame:
     out["suppress_below"] = k
     out.index = table.index
     return out
+
+
+def suppress_grouped(frame: pd.DataFrame, k, group_col: str = "group", overall: str = "overall") -> pd.DataFrame:
+    """A copy of a table by group (:func:`lmlib.compare_groups.compare_groups`: one tidy table
+    per group, stacked, Overall the sum of the groups) with small cells masked.
+
+    Each group's column follows the rules of :func:`suppress_table` (primary, complement, and
+    the secondary rule within each mutually exclusive item), and so does the Overall column.
+    Across the groups a row adds up to Overall, so a row with one masked group cell and the
+    Overall cell shown (or an Overall cell masked and every group cell shown) would give it
+    away: the row's smallest non-zero group cell that is shown is masked too ("secondary").
+    Both rules are repeated until nothing changes. The group sizes (``group_n``), which add up
+    to Overall's, follow the same two rules: ``group_suppression`` says "primary" (1 to
+    k − 1) or "secondary" for a size a display shows as "<k" or :data:`SECONDARY_MARK`
+    (their numbers stay: the CSV blanks them). Unchanged (a copy) when k < 2.
+    """
+    k = check_k(k)
+    out = frame.copy()
+    if k < 2 or out.empty:
+        return out
+    groups = list(dict.fromkeys(out[group_col]))
+    columns = [g for g in groups if g != overall]
+    parts = {g: out[out[group_col] == g].reset_index(drop=True) for g in groups}
+    size = len(parts[groups[0]])
+    if any(len(p) != size for p in parts.values()):
+        raise ValueError("every group of a grouped table must have the same rows")
+    n = {g: pd.to_numeric(p["n"], errors="coerce").astype(float).to_numpy() for g, p in parts.items()}
+    reason = {g: np.array([""] * size, dtype=object) for g in groups}
+    kind = parts[groups[0]]["kind"].astype(str).to_numpy()
+    countable = np.flatnonzero(~np.isin(kind, ["header", "count", "continuous"]))
+    exclusive = _exclusive_groups(parts[groups[0]])
+    changed = True
+    while changed:
+        for g in groups:
+            reason[g] = mask_reasons(parts[g], k, reason[g])
+        changed = False
+        for i in countable:
+            masked = [g for g in columns if reason[g][i]]
+            shown = sorted((g for g in columns if not reason[g][i] and n[g][i] > 0), key=lambda g: (n[g][i], g))
+            whole_known = overall not in reason or not reason[overall][i]
+            if shown and ((whole_known and len(masked) == 1) or (not whole_known and not masked)):
+                reason[shown[0]][i] = "secondary"
+                changed = True
+        for g in groups:  # a cell masked across the row may need a partner within its column
+            changed |= _secondary(reason[g], n[g], exclusive)
+    masked = {g: _masked(parts[g], reason[g], k) for g in groups}
+    sizes = {g: float(parts[g]["group_n"].iloc[0]) if len(parts[g]) else 0.0 for g in columns}
+    size_reason = {g: "primary" if is_small(sizes[g], k) else "" for g in columns}
+    shown = sorted((g for g in columns if not size_reason[g] and sizes[g] > 0), key=lambda g: (sizes[g], g))
+    if shown and sum(bool(r) for r in size_reason.values()) == 1:
+        size_reason[shown[0]] = "secondary"
+    for g in groups:
+        masked[g]["group_suppression"] = size_reason.get(g, "")
+    result = pd.concat([masked[g] for g in groups], ignore_index=True)
+    order = pd.concat([out.index[out[group_col] == g].to_series() for g in groups]).to_numpy()
+    result.index = order
+    return result.loc[out.index]
 
 
 def _exclusive_groups(rows: pd.DataFrame) -> list[tuple[list[int], int | None]]:
@@ -300,5 +377,5 @@ def mask_audit(audit: pd.DataFrame, k) -> pd.DataFrame:
 
 
 __all__ = ["FLAG_COLUMNS", "SECONDARY_MARK", "active", "blank_small", "check_k", "count_text",
-           "counts_hide", "figure_hides", "footnote", "is_small", "mark", "mask_audit", "skip_figure",
-           "suppress_crosstab", "suppress_table", "table_k"]
+           "counts_hide", "figure_hides", "footnote", "is_small", "mark", "mask_audit", "mask_reasons", "skip_figure",
+           "suppress_crosstab", "suppress_grouped", "suppress_table", "table_k"]

@@ -32,7 +32,7 @@ def default_labels(unit: str = "days", lang: str = "en") -> dict[str, str]:
     labels = {row: text(key, lang) for row, key in ROW_KEYS.items()}
     labels["ylabel"] = text("figure.km.ylabel", lang)
     labels["xlabel"] = text(f"figure.km.axis.{unit}", lang, dpm=fmt_number(DAYS_PER_MONTH, 4)) \
-        if unit in ("days", "months", "years") else unit
+        if unit in ("days", "weeks", "months", "years") else unit
     return labels
 
 
@@ -43,11 +43,11 @@ class KMPlot(NamedTuple):
     figure: object
     ax: object
     table_ax: object
-    table: pd.DataFrame
+    table: object  # a pandas DataFrame (an annotation here would be unresolvable for NamedTuple.__new__)
 
 
 def _default_ticks(t_max: float, unit: str) -> np.ndarray:
-    step = {"days": 30.0, "months": 3.0, "years": 1.0}.get(unit, 1.0)
+    step = {"days": 30.0, "weeks": 4.0, "months": 3.0, "years": 1.0}.get(unit, 1.0)
     if unit == "days" and t_max > 12 * 30:
         step = 90.0
     if unit == "days" and t_max > 4 * 365:
@@ -68,7 +68,8 @@ def plot_km(
     Parameters
     ----------
     data : DataFrame, not modified.
-    duration_col : follow-up in days; ``unit="months"`` plots months (days / 30.4375).
+    duration_col : follow-up in days; ``unit="weeks"`` plots weeks (days / 7), ``"months"``
+        months (days / 30.4375).
     event_col, group_col, weights_col, event_value : see
         :func:`~lmlib.survival.data.survival_frame`; one curve per group (or one overall).
     times : x tick positions in ``unit``, which are also the columns of the risk table;

@@ -435,10 +435,30 @@ def has_counts(table: pd.DataFrame, items) -> bool:
 
 
 def table1(data, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:
-    """Table 1, demographic and clinical data (see :func:`section_table` for the arguments)."""
+    """Table 1, demographic and clinical data (see :func:`section_table` for the arguments).
+
+    Examples
+    --------
+    >>> from lmlib import tables
+    >>> from lmlib.cohort import load_cohort
+    >>> t1 = tables.table1(load_cohort().data)
+    >>> female = t1[(t1["item"] == "sex") & (t1["level"] == "female")].iloc[0]
+    >>> int(female["n"]), int(female["denominator"]), float(female["percent"])  # the paper: 12 (37.5%)
+    (12, 32, 37.5)
+    """
     return section_table(data, codebook, "table1", **kwargs)
 
 
 def table2(data, codebook: Codebook | None = None, **kwargs) -> pd.DataFrame:
-    """Table 2, MRI findings (see :func:`section_table` for the arguments)."""
+    """Table 2, MRI findings (see :func:`section_table` for the arguments).
+
+    Examples
+    --------
+    >>> from lmlib import tables
+    >>> from lmlib.cohort import load_cohort
+    >>> t2 = tables.table2(load_cohort().data)
+    >>> dura = t2[(t2["item"] == "metastases") & (t2["level"] == "dura")].iloc[0]
+    >>> int(dura["n"]), int(dura["denominator"])  # the paper: 7 (21.9%)
+    (7, 32)
+    """
     return section_table(data, codebook, "table2", **kwargs)

@@ -33,10 +33,15 @@ show_ci: bool = True  # show the Wilson 95% CI column (the exported paper layout
 suppress_below: int = 0  # small-cell rule: counts 1 to k-1 shown as "<k" (e.g. 5); 0: off, as the paper
 study: str = ""  # study file: your headers, spellings, levels and variables; empty: none
 lenient: bool = False  # True: invalid cells become missing and are listed in the appendix
+group_by: str = ""  # split the table by this categorical or yes/no variable (one column per group, p); empty: as the paper
+group_tests: str = "nonparametric"  # continuous items by group: "nonparametric" (Mann-Whitney, Kruskal-Wallis) or "parametric"
+adjust: str = ""  # "bh" (Benjamini-Hochberg q-values) or "holm" over the table's tests; empty: none
+smd: bool = False  # add standardized mean differences (as tableone) to a table by group
+missing_rows: str = "ifany"  # Missing rows of a table by group: "ifany", "always" or "no"
 '''
 
 SETUP = '''\
-from lmlib import crosstab, export, flow, plots, suppress, tables
+from lmlib import comparisons, crosstab, export, flow, plots, suppress, tables
 from lmlib.codebook import load_codebook
 from lmlib.cohort import load_cohort, load_screening
 from lmlib.present import Style, appendix, cohort_notes, crosstabs, descriptive, page
@@ -49,7 +54,10 @@ downloads = page.Downloads(out, style)
 summary = tables.parse_summary(continuous_summary)
 parameters = dict(data=data, codebook=codebook, output_dir=output_dir, lang=lang, decimals=decimals,
                   decimal_mark=decimal_mark, continuous_summary=continuous_summary, data_cut=data_cut,
-                  show_ci=show_ci, screening=screening, suppress_below=suppress_below, study=study, lenient=lenient)
+                  show_ci=show_ci, screening=screening, suppress_below=suppress_below, study=study, lenient=lenient,
+                  group_by=group_by, group_tests=group_tests, adjust=adjust, smd=smd, missing_rows=missing_rows)
+by_group = dict(group_by=group_by, group_tests=group_tests, adjust=adjust, smd=smd, missing=missing_rows,
+                summary=summary, not_in_file=cohort.not_in_file)
 page.show_cohort(cohort, style)'''
 
 
@@ -76,7 +84,7 @@ def colophon(section: str) -> str:
     return f'''\
 from lmlib.colophon import show_colophon
 
-show_colophon(cohort, parameters=parameters, sections=["{section}"])'''
+show_colophon(cohort, parameters=parameters, sections=["{section}"], codebook=cb)'''
 
 
 DESCRIPTIVE = [
@@ -90,11 +98,10 @@ DESCRIPTIVE = [
 t1 = suppress.suppress_table(tables.table1(cohort.data, cb, summary=summary, lang=lang, not_in_file=cohort.not_in_file),
                              suppress_below)
 page.warnings(descriptive.notice_lines(t1, style))
-page.show_table(descriptive.display_table(t1, style, hide_ci=not show_ci))'''),
+table_1 = comparisons.section_table(t1, cohort.data, cb, style, show_ci=show_ci, **by_group)
+page.show_table(table_1.shown)'''),
     prose("notebook.descriptive.files"),
-    code('''\
-files = page.save_table(descriptive.display_table(t1, style, hide_ci=True), out / "tables",
-                        export.tidy_csv_frame(t1, style=style), downloads)'''),
+    code('''files = page.save_table(table_1.export, out / "tables", table_1.csv, downloads)'''),
     prose("notebook.descriptive.flow"),
     code('''\
 source = flow.screening_source(data, screening)
@@ -136,9 +143,9 @@ IMAGING = [
 t2 = suppress.suppress_table(tables.table2(cohort.data, cb, summary=summary, lang=lang, not_in_file=cohort.not_in_file),
                              suppress_below)
 page.warnings(descriptive.notice_lines(t2, style))
-page.show_table(descriptive.display_table(t2, style, hide_ci=not show_ci))
-files = page.save_table(descriptive.display_table(t2, style, hide_ci=True), out / "tables",
-                        export.tidy_csv_frame(t2, style=style), downloads)'''),
+table_2 = comparisons.section_table(t2, cohort.data, cb, style, show_ci=show_ci, **by_group)
+page.show_table(table_2.shown)
+files = page.save_table(table_2.export, out / "tables", table_2.csv, downloads)'''),
     prose("notebook.imaging.location"),
     code(figure("location_pattern", 4, "t2", '["lm_location", "enhancement_pattern"]',
                 "plots.imaging_figure(t2, style=style)",

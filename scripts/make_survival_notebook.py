@@ -27,13 +27,17 @@ decimals: int = 1  # decimals of SEs, confidence limits, means and percentages
 decimal_mark: str = "."  # "." as the paper, or "," for a journal that asks for a decimal comma
 continuous_summary: str = ""  # not used in this section (kept so that every section takes the same parameters)
 data_cut: str = ""  # data cut-off date yyyy-mm-dd; empty: none
-time_unit: str = "days"  # "days", or "months" to show months (days / 30.4375) beside the days
+time_unit: str = "days"  # "days", or "weeks" / "months" to show weeks (days / 7) or months (days / 30.4375) beside the days
 landmarks: str = "30,90,180"  # days at which survival is reported
-group_by: str = "treatment,primary_site"  # categorical columns to compare survival by, comma-separated
+group_by: str = "treatment,primary_site"  # categorical or yes/no columns to compare survival by, comma-separated
 risk_times: str = ""  # days under the curve for the numbers at risk; empty: the figure's ticks
 suppress_below: int = 0  # small-cell rule: counts 1 to k-1 shown as "<k" (e.g. 5); 0: off, as the paper
 study: str = ""  # study file: your headers, spellings, levels and variables; empty: none
 lenient: bool = False  # True: invalid cells become missing and are listed in the appendix
+rmst_tau: float = 180.0  # horizon (days) of the restricted mean survival time, overall and between groups
+adjust: str = ""  # p adjustment of the pairwise log-rank tests: "holm" (empty) or "bh"
+cox: str = ""  # covariates of a multivariable Cox model, e.g. "age,sex,treatment"; empty: none
+landmark: str = ""  # day of the landmark analysis of treatment (a post-baseline grouping), e.g. "30"; empty: none
 '''
 
 SETUP = '''\
@@ -47,7 +51,8 @@ cb = load_codebook(codebook or None, study=study or None)
 cohort = load_cohort(data or None, cb, data_cut=data_cut or None, strict=not lenient, reuse_processed=True)
 out = export.output_dir(output_dir)
 report = sr.build(cohort.data, cb, lang=lang, decimals=decimals, decimal_mark=decimal_mark, time_unit=time_unit,
-                  landmarks=landmarks, group_by=group_by, risk_times=risk_times, suppress_below=suppress_below)
+                  landmarks=landmarks, group_by=group_by, risk_times=risk_times, suppress_below=suppress_below,
+                  tau_days=rmst_tau, adjust=adjust or "holm", cox=cox, landmark=landmark)
 files = sr.write_tables(report, out / "tables")
 downloads = page.Downloads(out, report.style)
 page.show_cohort(cohort, report.style)'''
@@ -59,8 +64,8 @@ show_colophon(cohort, parameters=dict(data=data, codebook=codebook, output_dir=o
                                       decimals=decimals, decimal_mark=decimal_mark, data_cut=data_cut,
                                       time_unit=time_unit, landmarks=landmarks, group_by=group_by,
                                       risk_times=risk_times, suppress_below=suppress_below, study=study,
-                                      lenient=lenient),
-              sections=["03_survival"])'''
+                                      lenient=lenient, rmst_tau=rmst_tau, adjust=adjust, cox=cox, landmark=landmark),
+              sections=["03_survival"], codebook=cb)'''
 
 
 CELLS = [
@@ -93,6 +98,8 @@ for unit in report.units:
     code('''\
 for item in report.group_by:
     sr.show_group(report, item, out / "figures", number=figure, downloads=downloads)
+    figure += 1
+if sr.show_multivariable(report, out / "figures", number=figure, downloads=downloads):  # COX: its table and forest plot
     figure += 1'''),
     prose("notebook.survival.manuscript"),
     code("sr.show_manuscript_tables(report, out / \"tables\", downloads)"),

@@ -42,25 +42,29 @@ def code(text: str, tags: list[str] | None = None):
     return _tagged(nbformat.v4.new_code_cell(text), tags)
 
 
-def notebook(cells: list) -> nbformat.NotebookNode:
-    """A notebook of ``cells`` with ids ``cell-00``, ``cell-01``, ... and the python3 kernel."""
+PYTHON3 = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+# The kernel `make lab` installs into .venv (Makefile: $(KERNEL)); JupyterLab opens a notebook
+# that names it without asking which kernel to use.
+LMLIB = {"name": "lmlib", "display_name": "Python (lmlib)", "language": "python"}
+
+
+def notebook(cells: list, kernelspec: dict = PYTHON3) -> nbformat.NotebookNode:
+    """A notebook of ``cells`` with ids ``cell-00``, ``cell-01``, ... and the ``kernelspec``
+    (the report's sections: python3, the environment's own kernel)."""
     nb = nbformat.v4.new_notebook()
     nb.cells = cells
     for i, cell in enumerate(nb.cells):
         cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives the same file
-    nb.metadata = {
-        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
-        "language_info": {"name": "python"},
-    }
+    nb.metadata = {"kernelspec": dict(kernelspec), "language_info": {"name": "python"}}
     return nb
 
 
-def render(cells: list) -> str:
+def render(cells: list, kernelspec: dict = PYTHON3) -> str:
     """The notebook file's text."""
-    return nbformat.writes(notebook(cells)) + "\n"
+    return nbformat.writes(notebook(cells, kernelspec)) + "\n"
 
 
-def main(notebooks: dict, script: str, description: str, argv=None) -> int:
+def main(notebooks: dict, script: str, description: str, argv=None, kernelspec: dict = PYTHON3) -> int:
     """Write each ``{path: cells}`` notebook (atomically), or with ``--check`` exit 1 naming the
     committed ones that differ from what ``script`` would write."""
     parser = argparse.ArgumentParser(description=description)
@@ -68,7 +72,7 @@ def main(notebooks: dict, script: str, description: str, argv=None) -> int:
     args = parser.parse_args(argv)
     stale = []
     for path, cells in notebooks.items():
-        text = render(cells)
+        text = render(cells, kernelspec)
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(path.name)

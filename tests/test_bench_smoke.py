@@ -80,13 +80,18 @@ def test_quick_comparisons_group_times_grouped_tables_and_cox_against_their_peer
     record = json.loads(out.read_text(encoding="utf-8"))
     results = {r["benchmark"]: r for r in record["results"]}
     assert set(results) == {"grouped_tables_lmlib", "grouped_tables_tableone", "cox_lmlib", "cox_lmlib_fit",
-                            "cox_lifelines", "cox_statsmodels"}
+                            "cox_lifelines", "cox_statsmodels", "report_large_comparisons", "report_large_plain"}
+    large, plain = results["report_large_comparisons"], results["report_large_plain"]
+    assert large["html_written"] == plain["html_written"] == 5  # four sections and the index
+    assert (large["grouped_tables"], large["cox_table"]) == (True, True)
+    assert (plain["grouped_tables"], plain["cox_table"]) == (False, False)
     assert results["cox_lmlib"]["estimable"] is True and results["cox_lmlib"]["coefficients"] == 9
     assert results["grouped_tables_lmlib"]["tests"] > 20
     pairs = {(r["benchmark"], r["baseline"]) for r in record["ratios"]}
     assert {("grouped_tables_lmlib", "grouped_tables_tableone"), ("cox_lmlib", "cox_lifelines"),
             ("cox_lmlib", "cox_statsmodels"), ("cox_lmlib_fit", "cox_lifelines"),
-            ("cox_lmlib_fit", "cox_statsmodels")} == pairs  # tables_lmlib did not run: no ratio against it
+            ("cox_lmlib_fit", "cox_statsmodels"),
+            ("report_large_comparisons", "report_large_plain")} == pairs  # no tables_lmlib run: no ratio against it
     assert results["cox_lmlib_fit"]["converged"] is True
     assert record["limits"]["comparisons_max"] == 1_000_000
 
@@ -198,8 +203,8 @@ def test_make_report_runs_with_this_venv_never_reinstalled_and_a_clean_environme
 
 
 def test_report_sections_are_the_makefiles_and_unknown_ones_are_refused():
-    found = sorted(p.stem for p in ROOT.glob("notebooks/0*_*.ipynb"))
-    assert bench.report_sections() == found and len(found) >= 1
+    found = sorted(p.stem for p in ROOT.glob("notebooks/0*_*.ipynb") if not p.name.startswith("00_"))
+    assert bench.report_sections() == found and len(found) >= 1 and "00_start_here" not in found
     assert bench.report_sections(f" {found[-1]} ") == [found[-1]]
     with pytest.raises(ValueError, match="no notebooks/99_nothing.ipynb"):
         bench.report_sections("99_nothing")

@@ -55,6 +55,10 @@ def test_every_setting_has_a_help_line_for_make_help():
     ("LANG_REPORT", "fr"), ("SUPPRESS_BELOW", "1"), ("SUPPRESS_BELOW", "-3"), ("SUPPRESS_BELOW", "x"),
     ("DATA_CUT", "31.12.2018"), ("DATA_CUT", "2018-02-30"), ("SECTIONS", "99_nothing"),
     ("REPORT_JOBS", "0.5"), ("SCREENING", "no/such/file.csv"),
+    ("GROUP_BY", "primary site"), ("GROUP_BY", "sex,treatment"), ("GROUP_TESTS", "anova"), ("ADJUST", "bonferroni"),
+    ("SMD", "maybe"), ("MISSING_ROWS", "sometimes"), ("COX", "age,,sex;1x"), ("LANDMARKS", "30,x"),
+    ("LANDMARKS", "-5"), ("TIME_UNIT", "years"), ("RMST_TAU", "0"), ("RMST_TAU", "six months"), ("LANDMARK", "30,60"),
+    ("LANDMARK", "-1"),
 ])
 def test_an_invalid_setting_is_refused_with_its_name_value_and_what_was_expected(name, value):
     with pytest.raises(SettingsError) as caught:

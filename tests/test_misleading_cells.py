@@ -164,10 +164,13 @@ def test_the_audit_legend_comes_before_its_table(monkeypatch):
     assert page_text.index("DIFFERS (unexplained)") < page_text.index('id="lm-table-audit"')
 
 
-def test_the_methods_paragraph_cites_author_year_and_lists_exactly_the_works_it_cites():
+@pytest.mark.parametrize("options", [{}, {"group_by": "primary_site", "group_tests": "parametric", "adjust": "holm",
+                                          "smd": True, "cox": "age,sex", "landmark": "30", "pairwise_adjust": "bh"},
+                                     {"group_by": "sex", "adjust": "bh"}])
+def test_the_methods_paragraph_cites_author_year_and_lists_exactly_the_works_it_cites(options):
     for summary in ("", "age=median_iqr"):
-        paragraph = methods_paragraph("en", continuous_summary=summary)
-        references = methods_references(continuous_summary=summary)
+        paragraph = methods_paragraph("en", continuous_summary=summary, options=options)
+        references = methods_references(continuous_summary=summary, options=options)
         cited = set(re.findall(r"([A-Z][A-Za-z-]+)(?: (?:&|and) [A-Z][A-Za-z-]+| et al\.)? (\d{4})", paragraph))
         listed = {(ref.split(" ")[0].rstrip(","), re.search(r"(\d{4})", ref).group(1)) for ref in references}
         assert cited - {("Python", "3")} == listed, (cited ^ listed)

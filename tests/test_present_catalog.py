@@ -93,7 +93,8 @@ def test_every_prose_cell_of_the_section_notebooks_comes_from_the_catalog_and_th
         prose = [c for c in nb.cells if c.cell_type == "markdown"]
         assert prose and all((c.metadata.get("lmlib") or {}).get("text") in load_catalog() for c in prose), notebook
         assert all(c.source == text(c.metadata["lmlib"]["text"], "en") for c in prose), notebook
-    for script in ("make_notebooks.py", "make_survival_notebook.py", "make_reproduction_notebook.py"):
+    for script in ("make_notebooks.py", "make_survival_notebook.py", "make_reproduction_notebook.py",
+                   "make_start_notebook.py"):
         result = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--check"], capture_output=True,
                                 text=True)
         assert result.returncode == 0, result.stderr

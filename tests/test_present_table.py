@@ -62,7 +62,8 @@ def check_docx(data: bytes, header_rows: int = 1) -> dict:
     assert sorted((width, height)) == sorted(A4_TWIPS), (width, height)
     assert size.get(f"{W}orient", "portrait") == ("landscape" if width > height else "portrait")
     margins = body.find(f"{W}sectPr/{W}pgMar")
-    assert all(abs(int(margins.get(f"{W}{side}")) - 1417) <= 2 for side in ("left", "right", "top", "bottom"))
+    wanted = 850 if len(body.find(f"{W}tbl").findall(f"{W}tblGrid/{W}gridCol")) > 9 else 1417  # 15 or 25 mm
+    assert all(abs(int(margins.get(f"{W}{side}")) - wanted) <= 2 for side in ("left", "right", "top", "bottom"))
     children = list(body)
     first = children[0]
     assert first.tag == f"{W}p"

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from lmlib import config
+from lmlib.report.settings import section_names
 from test_report_pipeline import CODE_MARKER, make_notebook, run_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SECTION_NOTEBOOKS = sorted((config.PROJ_ROOT / "notebooks").glob("0*_*.ipynb"))
+SECTION_NOTEBOOKS = [config.NOTEBOOKS_DIR / f"{name}.ipynb" for name in section_names(config.NOTEBOOKS_DIR)]
 
 pytestmark = [
     pytest.mark.browser,

@@ -207,4 +207,4 @@ def test_a_folder_of_parquet_parts_builds_like_a_file_and_its_digest_is_in_the_s
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "<td>registry</td>" in index and "<td>300</td>" in index
     page = (tmp_path / "out" / "01_a.html").read_text(encoding="utf-8")
-    assert "Cohort registry</b>: 300 patients" in page
+    assert "Cohort file registry: 300 patients" in page

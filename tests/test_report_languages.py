@@ -59,12 +59,19 @@ class VisibleText(HTMLParser):
             self.parts.append(data)
 
 
+# a download's sizes ("CSV 2.4 kB · LaTeX 1.8 kB · Word 38.0 kB"): format names and numbers, no language
+SIZES = re.compile(r"\w+ [\d.,]+ [kMG]?B( · \w+ [\d.,]+ [kMG]?B)*")
+
+
 def sentences(page: Path) -> set[str]:
-    """The page's sentences of four or more words (file names, hashes and numbers are not words)."""
+    """The page's sentences of four or more words (file names, hashes, numbers and a download's
+    sizes are not words)."""
     parser = VisibleText()
     parser.feed(page.read_text(encoding="utf-8"))
     out = set()
     for chunk in re.split(r"(?<=[.!?;:])\s+|\n", "".join(parser.parts)):
+        if SIZES.fullmatch(" ".join(chunk.split())):
+            continue
         words = [w for w in chunk.split() if re.fullmatch(r"[^\W\d_]{2,}[,.;:)]?", w)]
         if len(words) >= 4:
             out.add(" ".join(chunk.split()))
@@ -167,7 +174,10 @@ def test_every_figure_has_alt_text_a_300_dpi_png_and_a_pdf(builds, lang):
 
 
 def test_each_section_links_its_downloads_and_the_index_lists_every_file_with_its_size(builds):
-    folder = builds["en"]
+    downloads_checks(builds["en"])
+
+
+def downloads_checks(folder: Path) -> None:
     linked = set()
     for page in SECTIONS:
         html = (folder / f"{page}.html").read_text(encoding="utf-8")
@@ -295,3 +305,63 @@ def test_the_numbers_of_both_builds_of_a_users_cohort_are_byte_identical_in_ever
 @pytest.mark.parametrize("lang", ["en", "tr"])
 def test_every_exported_table_of_a_users_cohort_passes_the_journal_checks(own_builds, lang):
     journal_checks(own_builds[lang] / "tables", lang, TABLES | {"appendix_problems", "appendix_first_problems"})
+
+
+# ------------------------------------------------------------------------------ comparisons (issue 13)
+# Tables 1 and 2 by primary site (q-values, SMDs), survival by primary site in weeks with a
+# multivariable Cox model of a post-baseline covariate (treatment) and its landmark analysis.
+COMPARISONS = ("GROUP_BY=primary_site", "ADJUST=bh", "SMD=1", "COX=age,sex,treatment", "LANDMARK=30", "TIME_UNIT=weeks")
+COMPARISON_TABLES = TABLES | {"survival_pairwise", "survival_rmst", "survival_cox_multivariable",
+                              "survival_landmark_analysis"}
+
+
+@pytest.fixture(scope="module")
+def grouped_builds(tmp_path_factory):
+    root = tmp_path_factory.mktemp("grouped")
+    settings = [a for s in COMPARISONS for a in ("--setting", s)]
+    return {lang: build(root / lang, lang, *settings) for lang in ("en", "tr")}
+
+
+def test_no_sentence_of_the_english_build_by_group_and_cox_appears_in_its_turkish_build(grouped_builds):
+    assert shared_sentences(grouped_builds) == {}
+
+
+def test_the_numbers_of_both_builds_by_group_and_cox_are_byte_identical_in_every_csv(grouped_builds):
+    csv_numbers_agree(grouped_builds)
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_every_exported_table_by_group_and_cox_passes_the_journal_checks(grouped_builds, lang):
+    journal_checks(grouped_builds[lang] / "tables", lang, COMPARISON_TABLES)
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_the_grouped_tables_carry_p_and_test_and_the_survival_section_its_comparisons(grouped_builds, lang):
+    folder = grouped_builds[lang]
+    for name in ("table1", "table2"):
+        table = pd.read_csv(folder / "tables" / f"{name}.csv")
+        assert {"p", "test", "group", "q", "smd"} <= set(table.columns), name
+        assert set(table["group"]) == {"overall", "lung", "breast", "skin", "stomach", "ovary", "unknown_primary"}
+    words = {"en": ("Table 1.", "by primary malignancy origin", "Forest plot", "immortal-time bias",
+                    "Landmark analysis at day 30", "In weeks (1 week = 7 days)", "Pairwise log-rank tests"),
+             "tr": ("Tablo 1.", "primer malignite orijini gruplarına göre", "orman grafiği", "ölümsüz zaman yanlılığı",
+                    "30. gün landmark analizi", "Hafta olarak (1 hafta = 7 gün)", "İkili log-rank testleri")}[lang]
+    pages = page_text(folder, "01_descriptive") + page_text(folder, "03_survival")
+    missing = [w for w in words if w not in pages]
+    assert missing == []
+    assert (folder / "figures" / "survival_forest.png").is_file() and (folder / "figures" / "survival_forest.pdf").is_file()
+    assert (folder / "figures" / "survival_km_overall_weeks.png").is_file()
+
+
+def test_every_figure_of_the_builds_by_group_has_alt_text_and_both_files(grouped_builds):
+    for lang in ("en", "tr"):
+        folder = grouped_builds[lang]
+        html = (folder / "03_survival.html").read_text(encoding="utf-8")
+        forest = [img for img in re.findall(r"<img\b[^>]*>", html) if "HR" in img or "HO" in img]
+        assert forest and re.search(r'\balt="[^"]{80,}"', forest[0])
+        for png in (folder / "figures").glob("*.png"):
+            assert round(png_dpi(png.read_bytes())) == 300 and png.with_suffix(".pdf").is_file(), png.name
+
+
+def test_the_builds_by_group_link_every_download_and_the_index_lists_them(grouped_builds):
+    downloads_checks(grouped_builds["tr"])

@@ -26,6 +26,7 @@ from lmlib.colophon import (
     DIRTY, NOT_A_CHECKOUT, SYNTHETIC_BANNER, colophon, colophon_html, git_commit, method_topics,
     methods_paragraph, methods_references,
 )
+from lmlib.report.settings import section_names
 from lmlib.report import (
     PARAMETER_NAMES, clean_executed, fix_styler_ids, index_html, notebook_parameters, section_title,
     source_date_epoch, validate,
@@ -33,7 +34,8 @@ from lmlib.report import (
 
 ROOT = config.PROJ_ROOT
 PYTHON = sys.executable
-SECTION_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SECTION_NOTEBOOKS = [ROOT / "notebooks" / f"{name}.ipynb" for name in section_names(ROOT / "notebooks")]
+ALL_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))  # the sections and 00_start_here
 PARAMETER_TYPES = {"data": "str", "codebook": "str", "output_dir": "str", "lang": "str", "decimals": "int",
                    "continuous_summary": "str", "data_cut": "str", "suppress_below": "int", "study": "str",
                    "lenient": "bool"}
@@ -148,8 +150,8 @@ def test_papermill_reads_every_standard_parameter_of_every_section_notebook(note
     assert set(PARAMETER_TYPES) - names == set(), "no second '=' on a parameter's line, comments included"
 
 
-@pytest.mark.parametrize("notebook", SECTION_NOTEBOOKS, ids=lambda p: p.name)
-def test_every_section_notebook_is_committed_without_outputs(notebook):
+@pytest.mark.parametrize("notebook", ALL_NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_is_committed_without_outputs(notebook):
     nb = nbformat.read(str(notebook), as_version=4)
     executed = [i for i, c in enumerate(nb.cells)
                 if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]

@@ -207,7 +207,8 @@ def test_unknown_or_continuous_group_by_is_refused_with_its_name(cohort):
         sr.build(cohort.data, None, group_by="age")
 
 
-@pytest.mark.parametrize("bad", [dict(time_unit="weeks"), dict(lang="de"), dict(landmarks="30,x")])
+@pytest.mark.parametrize("bad", [dict(time_unit="years"), dict(lang="de"), dict(landmarks="30,x"), dict(cox="age,nonsense"),
+                                 dict(landmark="30,60"), dict(adjust="bonferroni"), dict(tau_days=0)])
 def test_bad_parameters_are_refused_with_a_message_for_the_user(cohort, bad):
     with pytest.raises(InputError):
         sr.build(cohort.data, None, **bad)
@@ -226,9 +227,13 @@ def test_input_data_not_modified(cohort, codebook):
 
 # ------------------------------------------------------------------------------ CSV and figure
 
-def test_write_tables_writes_five_tidy_csvs_with_the_required_columns(report, tmp_path):
+def test_write_tables_writes_five_tidy_csvs_with_the_required_columns_and_those_the_report_has(report, tmp_path):
+    from lmlib.survival_report.section import OPTIONAL_CSV_NAMES
+
     files = sr.write_tables(report, tmp_path / "tables")
-    assert sorted(p.name for p in files.values()) == sorted(CSV_REQUIRED)
+    names = {p.name for p in files.values()}
+    assert set(CSV_REQUIRED) <= names  # pairwise and RMST: the report compares groups of three or more
+    assert names - set(CSV_REQUIRED) == {OPTIONAL_CSV_NAMES["pairwise"], OPTIONAL_CSV_NAMES["rmst"]}
     for name, columns in CSV_REQUIRED.items():
         frame = pd.read_csv(tmp_path / "tables" / name, keep_default_na=False)
         assert set(columns) <= set(frame.columns), name

@@ -223,12 +223,18 @@ def test_latex_export_is_booktabs_with_escaped_percent_signs(data):
 
 def test_word_export_has_the_papers_layout(data, tmp_path):
     docx = pytest.importorskip("docx")
+    from statsmodels.stats.proportion import proportion_confint
+
     paths = export.write_table(tables.table2(data, CB), tmp_path, "table2", hide_ci=False, caption="Table 2")
     doc = docx.Document(io.BytesIO(paths["docx"].read_bytes()))
     grid = doc.tables[0]
     assert [c.text for c in grid.rows[0].cells] == ["Characteristic", "n (%)", "95% CI"]
     texts = {r.cells[0].text: r.cells[1].text for r in grid.rows[1:]}
-    assert texts["CN 7–8 (all of 7, 8 involved)"] == "3 (9.4%)"
-    assert texts["Isolated intracranial leptomeningeal involvement"] == "4 (12.5%)"
+    # value cells never break inside: no-break spaces (U+00A0), dashes joined (U+2060)
+    assert texts["CN 7–8 (all of 7, 8 involved)"] == "3\u00a0(9.4%)"
+    assert texts["Isolated intracranial leptomeningeal involvement"] == "4\u00a0(12.5%)"
+    ci = {r.cells[0].text: r.cells[2].text for r in grid.rows[1:]}["Isolated intracranial leptomeningeal involvement"]
+    low, high = proportion_confint(4, 32, method="wilson")  # statsmodels, not lmlib
+    assert ci == f"{100 * low:.1f}\u2060–\u2060{100 * high:.1f}"
     assert any("Wilson" in p.text for p in doc.paragraphs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table2.csv", "table2.docx", "table2.tex"]

@@ -75,21 +75,33 @@ def lead(problems: pd.DataFrame, style: Style, k: int) -> str:
     return f"{said} {style.text('appendix.how', k=style.count(min(k, len(problems))))}"
 
 
+def problem_tables(cohort, style: Style, k: int | None = None) -> list[tuple[pd.DataFrame, DisplayTable]]:
+    """The appendix's tables of ``cohort``'s problems as (numbers, display table): Table A1
+    (per column and rule) and Table A2 (the first ``k``, default
+    :data:`lmlib.appendix.FIRST_ROWS`); empty when the load found no problem."""
+    from .. import appendix
+
+    problems = cohort.problems
+    if problems.empty:
+        return []
+    k = appendix.FIRST_ROWS if k is None else k
+    counts = appendix.problem_counts(problems, cohort.columns)
+    first = appendix.first_problems(problems, cohort.columns, k)
+    return [(counts, counts_table(counts, style)), (first, first_table(first, style, total=len(problems)))]
+
+
 def show_appendix(cohort, style: Style, folder: str | Path | None = None, downloads=None, k: int | None = None) -> None:
     """Display the appendix of ``cohort``'s problems (nothing when the load found none); with
     ``folder`` its tables are also written there (.csv, .tex, .docx) and listed in ``downloads``."""
     from .. import appendix
     from . import page
 
-    problems = cohort.problems
-    if problems.empty:
+    blocks = problem_tables(cohort, style, k)
+    if not blocks:
         return
-    k = appendix.FIRST_ROWS if k is None else k
     page.heading(style.text("appendix.heading"), 2)
-    page.paragraph(lead(problems, style, k))
-    counts = appendix.problem_counts(problems, cohort.columns)
-    first = appendix.first_problems(problems, cohort.columns, k)
-    for frame, table in ((counts, counts_table(counts, style)), (first, first_table(first, style, total=len(problems)))):
+    page.paragraph(lead(cohort.problems, style, appendix.FIRST_ROWS if k is None else k))
+    for frame, table in blocks:
         if folder is None:
             page.show_table(table)
         else:

@@ -321,17 +321,33 @@ def side_by_side_table(frame: pd.DataFrame, style: Style | None = None, codebook
     return table
 
 
+def comparison(audit: pd.DataFrame, cohort, style: Style, codebook=None):
+    """Part 2 of the reproduction section as (lines before it, table, its CSV rows): for the
+    synthetic cohort (made from the paper) the verdicts explained (bullets), the summary
+    paragraph and every published number judged (Table S2); for a user's series no lines, and
+    the published numbers beside theirs with the difference, no verdict (:func:`side_by_side_table`)."""
+    if cohort.is_synthetic:
+        lines = (legend(style, audit), summary_sentence(audit, style, codebook))
+        return lines, compare_table(audit, style, codebook), csv_frame(audit, style)
+    mine = side_by_side(audit, codebook, style.lang)
+    return ((), ""), side_by_side_table(mine, style, codebook), csv_frame(mine, style)
+
+
+def comparison_preface(lines) -> str:
+    """The HTML of :func:`comparison`'s lines: the bullets, then the paragraph in bold."""
+    from . import html
+
+    bullets, paragraph = lines
+    return "\n".join(([html.bullets(bullets)] if bullets else []) + ([html.paragraph(paragraph, strong=True)]
+                                                                     if paragraph else []))
+
+
 def show_comparison(audit: pd.DataFrame, cohort, style: Style, codebook=None, folder=None, downloads=None) -> None:
-    """Part 2 of the reproduction section: for the synthetic cohort (made from the paper) the
-    verdicts explained, the summary paragraph and every published number judged (Table S2);
-    for a user's series the published numbers beside theirs with the difference, no verdict
-    (:func:`side_by_side_table`). With ``folder`` the table is also written (.csv, .tex, .docx)."""
+    """Display :func:`comparison`; with ``folder`` the table is also written (.csv, .tex, .docx)."""
     from . import page
 
-    if cohort.is_synthetic:
-        page.bullets(legend(style, audit))
-        page.paragraph(summary_sentence(audit, style, codebook), strong=True)
-        page.show_table(compare_table(audit, style, codebook), folder, csv_frame(audit, style), downloads)
-    else:
-        mine = side_by_side(audit, codebook, style.lang)
-        page.show_table(side_by_side_table(mine, style, codebook), folder, csv_frame(mine, style), downloads)
+    (bullets, paragraph), table, csv = comparison(audit, cohort, style, codebook)
+    if bullets:
+        page.bullets(bullets)
+    page.paragraph(paragraph, strong=True)
+    page.show_table(table, folder, csv, downloads)

@@ -91,6 +91,16 @@ def has(key: str) -> bool:
     return key in load_catalog()
 
 
+def in_sentence(label: str, lang: str = "en") -> str:
+    """A label as it reads inside a sentence: its first letter in lower case when the second is
+    lower case too ("Primary malignancy origin" -> "primary malignancy origin"; "CSF cytology",
+    "MRI field strength" stay), with Turkish's dotted and dotless i ("İ" -> "i", "I" -> "ı")."""
+    if len(label) < 2 or not label[1].islower():
+        return label
+    first = {"İ": "i", "I": "ı"}.get(label[0], label[0].lower()) if lang == "tr" else label[0].lower()
+    return first + label[1:]
+
+
 def translator(lang: str):
     """``text`` bound to one language: ``t = translator("tr"); t("table.characteristic")``."""
     check_lang(lang)

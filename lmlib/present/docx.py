@@ -1,6 +1,7 @@
 """Word (.docx) of a :class:`~lmlib.present.table.DisplayTable`, in journal style (python-docx).
 
-* A4 (210 × 297 mm) with 25 mm margins; landscape for a wide table.
+* A4 (210 × 297 mm) with 25 mm margins; landscape for a wide table (15 mm margins and 7-pt cells
+  for one of more than :data:`VERY_WIDE` columns, a Table 1 of six groups with Overall, p, q, SMD).
 * A numbered caption above the table: "Table 1." in bold, then the title.
 * Three horizontal rules and nothing else: above the header, under the header (and a short
   rule under each spanning header), under the last row; no vertical lines, no shading.
@@ -14,6 +15,7 @@ document properties no clock time.
 from __future__ import annotations
 
 import io
+import re
 
 from .html import keep_together
 
@@ -26,6 +28,9 @@ RULE_HEAVY = 12  # eighths of a point: 1.5 pt
 RULE_LIGHT = 6  # 0.75 pt
 INDENT_PT = 10  # per indent level of the first column
 FIXED_DATE = "1980-01-01T00:00:00Z"
+MARGIN_MM = 25.0
+VERY_WIDE = 9  # columns beyond which a landscape table gets smaller cells and margins
+VERY_WIDE_MARGIN_MM = 15.0  # the margins of a table of more than VERY_WIDE columns
 
 
 EDGE_ORDER = ("top", "left", "start", "bottom", "right", "end", "insideH", "insideV")
@@ -117,7 +122,7 @@ def _tight(paragraph, align: str) -> None:
     paragraph.paragraph_format.line_spacing = 1.0
 
 
-def _page(document, landscape: bool) -> None:
+def _page(document, landscape: bool, margin_mm: float = MARGIN_MM) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
 
@@ -126,7 +131,7 @@ def _page(document, landscape: bool) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(25))
+        setattr(section, side, Mm(margin_mm))
 
 
 def _styles(document) -> None:
@@ -155,14 +160,22 @@ LABEL_MIN_MM = 45.0  # the first column wraps rather than get narrower
 TEXT_WIDTH_MM = {False: 160.0, True: 247.0}  # A4 minus the margins, portrait and landscape
 
 
+def text_width(table) -> float:
+    """The room (mm) a table has across the page: A4 portrait or landscape minus the margins."""
+    if len(table.columns) > VERY_WIDE:
+        return 297.0 - 2 * VERY_WIDE_MARGIN_MM
+    return TEXT_WIDTH_MM[table.wide]
+
+
 def column_widths(table) -> list[float]:
     """Column widths (mm) that fit the page's text width.
 
     Each column wants its longest text on one line (headers included; a spanning header shares
     its width among its columns). When the page is too narrow, each column keeps at least its
     longest unbreakable piece (a header wraps at its spaces, a value cell such as "47.1 (7.4;
-    32.5–61.6)" never wraps, the first column wraps at its spaces down to :data:`LABEL_MIN_MM`)
-    and the room left is shared in proportion to what each column still wants.
+    32.5–61.6)" or "32 (100.0%)" never wraps: its spaces are non-breaking, see :func:`cell_text`;
+    the first column wraps at its spaces down to :data:`LABEL_MIN_MM`) and the room left is
+    shared in proportion to what each column still wants.
     """
     scale = body_pt(table) / BODY_PT
 
@@ -175,7 +188,8 @@ def column_widths(table) -> list[float]:
         indent = max([2 * r.indent for r in table.rows] + [0]) if position == 0 else 0
         header = column.header + column.marks
         longest = max([len(t) for t in texts] + [len(header) * BOLD_WIDER, 3]) + indent
-        words = [len(w) for t in texts for w in t.split()] + [len(w) * BOLD_WIDER for w in header.split()] or [3]
+        pieces = (lambda t: t.split()) if position == 0 else value_pieces
+        words = [len(w) for t in texts for w in pieces(t)] + [len(w) * BOLD_WIDER for w in header.split()] or [3]
         floor = max(words) + indent
         if position == 0:
             floor = max(floor, (LABEL_MIN_MM - CELL_PADDING_MM) / MM_PER_CHAR)
@@ -186,7 +200,7 @@ def column_widths(table) -> list[float]:
         have = sum(want[first:last + 1])
         if need > have:
             want[first:last + 1] = [w + (need - have) / (last - first + 1) for w in want[first:last + 1]]
-    room = TEXT_WIDTH_MM[table.wide]
+    room = text_width(table)
     if sum(want) <= room:
         return want
     if sum(least) >= room:
@@ -207,8 +221,31 @@ def _set_widths(grid, widths) -> None:
 
 
 def body_pt(table) -> float:
-    """The text size of a table's cells: one point smaller for a wide (landscape) table."""
+    """The text size of a table's cells: one point smaller for a wide (landscape) table, two for
+    one of more than :data:`VERY_WIDE` columns (a Table 1 of six groups with Overall, p, q, SMD)."""
+    if len(table.columns) > VERY_WIDE:
+        return BODY_PT - 2
     return BODY_PT - 1 if table.wide else BODY_PT
+
+
+RANGE_BREAK = re.compile(r" (?=\([^)]*[–;])")  # before "(29–75)" or "(7.4; 32.5–61.6)"
+
+
+def value_pieces(text: str) -> list[str]:
+    """The parts of a value cell that never break: the whole cell, or its number and its range
+    or interval in parentheses ("55.4 ± 12.0" | "(29–75)"); "32 (100.0%)", "< 0.001" and
+    "1 (reference)" stay whole."""
+    return RANGE_BREAK.split(text)
+
+
+def cell_text(text: str, position: int) -> str:
+    """A body cell as written: in a value cell (not the first column) every space is
+    non-breaking and every dash joined to its numbers, but for the space before a range or
+    interval (:func:`value_pieces`)."""
+    if position == 0:
+        return text
+    joined = (piece.replace(" ", "\u00a0").replace("–", "\u2060–\u2060") for piece in value_pieces(text))
+    return " ".join(joined)  # no break at a space or a dash inside a piece (U+2060 WORD JOINER)
 
 
 def render_table(table) -> bytes:
@@ -219,7 +256,7 @@ def render_table(table) -> bytes:
 
     document = Document()
     _styles(document)
-    _page(document, table.wide)
+    _page(document, table.wide, VERY_WIDE_MARGIN_MM if len(table.columns) > VERY_WIDE else MARGIN_MM)
     caption = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
     caption.paragraph_format.keep_with_next = True
     caption.paragraph_format.space_after = Pt(4)
@@ -261,7 +298,7 @@ def render_table(table) -> bytes:
             _tight(paragraph, aligns[position])
             if position == 0 and source.indent:
                 paragraph.paragraph_format.left_indent = Pt(INDENT_PT * source.indent)
-            _write(paragraph, source.cells.get(key, ""), source.marks.get(key, ""),
+            _write(paragraph, cell_text(source.cells.get(key, ""), position), source.marks.get(key, ""),
                    bold=source.bold and position == 0, size=body_pt(table))
             if i == last:
                 _cell_rule(cell, "bottom", RULE_HEAVY)

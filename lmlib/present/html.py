@@ -62,7 +62,14 @@ def keep_together(text: str) -> str:
 
 
 def escape(text) -> str:
-    """Text as HTML text (``&``, ``<``, ``>`` and quotes escaped): the one way text enters a page."""
+    """Text as HTML text (``&``, ``<``, ``>`` and quotes escaped): the one way text enters a page.
+
+    Examples
+    --------
+    >>> from lmlib.present.html import escape
+    >>> escape('<b>Cinsiyet</b> & "KPS"')
+    '&lt;b&gt;Cinsiyet&lt;/b&gt; &amp; &quot;KPS&quot;'
+    """
     return _html.escape("" if text is None else str(text), quote=True)
 
 

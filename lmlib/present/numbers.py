@@ -220,6 +220,14 @@ class Style:
     One object is passed through the presentation code, so a language or a journal's style is
     a setting, never a code path (gtsummary's themes). The methods are the functions above
     with these settings filled in.
+
+    Examples
+    --------
+    >>> from lmlib.present import Style
+    >>> Style().n_percent(17, 32), Style("tr").n_percent(17, 32), Style(decimal_mark=",").p(0.0481)
+    ('17 (53.1%)', '17 (%53.1)', '0,048')
+    >>> Style().p(0.0004), Style("tr").text("word.yes"), Style(suppress_below=5).count(3)
+    ('< 0.001', 'Var', '<5')
     """
 
     lang: str = "en"

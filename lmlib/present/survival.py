@@ -196,11 +196,23 @@ def headline(report) -> str:
     if negative_spss(r):
         line += style.text("survival.negative_limit", unit=style.text("word.days"),
                            bc=bc_interval(r["median_lower_loglog"], r["median_upper_loglog"], int(r["time_digits"]), style))
-    if "months" in report.units and _overall(report, "months")["median_reached"]:
-        m = _overall(report, "months")
-        line += " " + style.text("survival.in_months", value=median_value(m, style, int(m["time_digits"])),
-                                 dpm=style.number(30.4375, 4))
+    for unit in other_units(report):
+        m = _overall(report, unit)
+        if m["median_reached"]:
+            line += " " + in_unit(unit, median_value(m, style, int(m["time_digits"])), style)
     return line
+
+
+def other_units(report) -> list[str]:
+    """The units shown beside days (``time_unit``: weeks or months), if any."""
+    return [u for u in report.units if u != "days"]
+
+
+def in_unit(unit: str, value: str, style: Style) -> str:
+    """"In months (1 month = 30.4375 days): …" / "In weeks (1 week = 7 days): …"."""
+    from ..survival.data import UNITS
+
+    return style.text(f"survival.in_{unit}", value=value, dpm=style.number(UNITS[unit], 4 if unit == "months" else 0))
 
 
 def mean_text(report) -> str:
@@ -211,9 +223,8 @@ def mean_text(report) -> str:
     if r["mean_restricted"]:
         line += style.text("survival.restricted", t=style.number(r["last_time"], int(r["time_digits"])),
                            unit=style.text("word.days"))
-    if "months" in report.units:
-        m = _overall(report, "months")
-        line += " " + style.text("survival.in_months", value=m["mean_display"], dpm=style.number(30.4375, 4))
+    for unit in other_units(report):
+        line += " " + in_unit(unit, _overall(report, unit)["mean_display"], style)
     return line
 
 
@@ -282,6 +293,8 @@ def cox_flags(report, item: str) -> str:
     bad = c[c["ph_p"] < ALPHA]
     if len(bad):
         line += " " + style.text("survival.ph_flag", alpha=style.number(ALPHA, 2), levels=", ".join(bad["label"]))
+        if (report.numbers.rmst_contrasts["item"] == item).any():  # a comparison that does not assume PH
+            line += " " + style.text("survival.rmst_suggest", tau=style.number(report.tau_days, 0))
     return line
 
 

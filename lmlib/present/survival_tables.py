@@ -134,15 +134,15 @@ def _close(table: DisplayTable, report, *abbrs: str) -> None:
 
 
 def landmark_table(report, item: str | None = _overall_item()) -> DisplayTable:
-    """Survival at the landmark times (days, and months when shown), patients at risk, 95% CI."""
+    """Survival at the landmark times (days, and weeks or months when shown), patients at risk, 95% CI."""
     style, t = report.style, report.style.text
     table = _table(report, "survival_landmarks", item, "survival.title.landmarks", "survival.title.landmarks_by")
     lm = report.landmarks
-    months = "months" in report.units
+    extra = [u for u in report.units if u != "days"]  # weeks or months beside days
     table.add_column("label", t("survival.h.group"), align="left")
     table.add_column("days", t("survival.h.time", unit=t("word.days")))
-    if months:
-        table.add_column("months", t("survival.h.time", unit=t("word.months")))
+    for unit in extra:
+        table.add_column(unit, t("survival.h.time", unit=t(f"word.{unit}")))
     table.add_column("at_risk", t("survival.h.at_risk"))
     table.add_column("survival", t("survival.h.survival"), marks=table.footnote(t("survival.note.landmark")))
     blocks = _blocks(lm, item)
@@ -153,8 +153,8 @@ def landmark_table(report, item: str | None = _overall_item()) -> DisplayTable:
             cells = {"label": r["label"] if r["label"] != previous else "", "days": style.number(r["landmark_days"], 0),
                      "at_risk": style.count(r["at_risk"]), "survival": r["display"]}
             previous = r["label"]
-            if months:
-                cells["months"] = style.number(r["landmark_months"])
+            for unit in extra:
+                cells[unit] = style.number(r[f"landmark_{unit}"])
             row = table.add_row(cells, indent=1 if len(blocks) > 1 and block_item != _overall_item() else 0)
             if degenerate(r):
                 table.mark(row, "survival", t("survival.note.degenerate"))

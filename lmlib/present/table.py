@@ -86,6 +86,22 @@ class DisplayTable:
     notes : general notes, printed first, without a mark.
     footnotes : (mark, text) pairs in order of first use.
     abbreviations : the "Abbreviations: ..." line, printed after the notes ("" for none).
+
+    Examples
+    --------
+    >>> from lmlib.present.table import DisplayTable
+    >>> t = DisplayTable("by_site", number=1, title="Patients by primary site")
+    >>> for key, header in [("label", "Characteristic"), ("lung", "Lung (n = 17)"), ("p", "p")]:
+    ...     column = t.add_column(key, header, align="left" if key == "label" else "right")
+    >>> span = t.add_span("Primary site", "lung", "lung")
+    >>> row = t.add_row({"label": "Female", "lung": "2 (11.8%)", "p": "< 0.001"}, indent=1)
+    >>> t.mark(row, "p", "Fisher's exact test."), t.footnote("Fisher's exact test.")  # one text, one mark
+    ('a', 'a')
+    >>> t.add_note("Values are n (%).")
+    >>> "<caption><b>Table 1.</b> Patients by primary site</caption>" in t.to_html()
+    True
+    >>> "toprule" in t.to_latex(), t.to_docx()[:2]  # booktabs rules; a .docx is a zip file
+    (True, b'PK')
     """
 
     name: str

@@ -142,7 +142,7 @@ def run_sections(notebooks, output_dir: str | Path, parameters: dict, jobs: int 
 def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = None,
           data_cut: str | None = None, settings: dict | None = None, extra: dict | None = None,
           depends=(), jobs: int | None = None, stamp: str | Path | None = None,
-          echo=sys.stdout, warnings_to=sys.stderr, problems: str | Path | None = None) -> BuildResult:
+          echo=sys.stdout, warnings_to=sys.stderr, problems: str | Path | None = None, require=None) -> BuildResult:
     """Validate ``data`` (rewriting ``stamp`` when it changed), run the out-of-date sections,
     then write ``<output_dir>/index.html`` if it is out of date and every section succeeded.
 
@@ -150,8 +150,10 @@ def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = N
     recorded in the stamp too (``study``, a study file, and ``lenient`` also steer the
     validation); ``depends`` are the prerequisites shared by every section (see
     :func:`is_stale`; the stamp is added to them); ``problems``: a CSV file for every problem
-    of the input. Raises :class:`~lmlib.problems.InputError` for unusable input, before any
-    kernel starts.
+    of the input; ``require(cohort)``: a check of the settings against the loaded cohort (e.g.
+    GROUP_BY names a column the file has) that raises InputError, run by the validation before
+    anything is written. Raises :class:`~lmlib.problems.InputError` for unusable input, before
+    any kernel starts.
     """
     from .common import display_path
     from .stamp import validate
@@ -164,7 +166,7 @@ def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = N
     recorded = {**settings, **{k: v for k, v in (extra or {}).items() if v not in (None, "")}}
     recorded.pop("study", None)  # the stamp records the study file with its digest
     validate(data, codebook, data_cut, stamp, recorded, warnings_to=warnings_to, study=settings.get("study") or None,
-             lenient=bool(settings.get("lenient")), problems=problems)
+             lenient=bool(settings.get("lenient")), problems=problems, require=require)
     depends = [*depends, *([stamp] if stamp else [])]
     output_dir = Path(output_dir)
     stale = stale_sections(notebooks, output_dir, depends)

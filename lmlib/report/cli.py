@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="invalid cells become missing and are listed in each report's appendix")
     p.add_argument("--problems", default=None, metavar="CSV", help="write every problem of the input to this CSV")
     p.add_argument("--jobs", default=0, type=int, metavar="N", help="sections at once (0: one per CPU)")
+    p.add_argument("--setting", action="append", metavar="NAME=VALUE",
+                   help="a setting of `make report` for the notebooks that take it (GROUP_BY, COX, TIME_UNIT, ...), "
+                        "checked as make report checks it")
     p.add_argument("--depends", nargs="*", default=[], metavar="FILE",
                    help="files every report depends on: a newer one rebuilds them all (as in Make)")
     p.set_defaults(func=_cmd_build)
@@ -128,6 +131,7 @@ def _cmd_section(args) -> int:
 
 def _cmd_build(args) -> int:
     from .build import build
+    from .settings import SettingsError
 
     if args.from_environment:
         return _build_from_environment()
@@ -140,30 +144,78 @@ def _cmd_build(args) -> int:
         settings["study"] = args.study
     if args.lenient:
         settings["lenient"] = True
+    try:
+        from .settings import parse_named
+
+        analysis = _analysis_settings(parse_named(_named(args.setting)), args.codebook or None, args.study or None)
+    except SettingsError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
     result = build(args.notebooks, args.output_dir, args.data, args.codebook or None, args.data_cut or None,
-                   settings=settings, extra={"screening": args.screening, "decimal_mark": args.decimal_mark},
-                   depends=args.depends, jobs=args.jobs or None, stamp=args.stamp, problems=args.problems)
+                   settings=settings, extra={"screening": args.screening, "decimal_mark": args.decimal_mark,
+                                             **analysis},
+                   depends=args.depends, jobs=args.jobs or None, stamp=args.stamp, problems=args.problems,
+                   require=_requirements(analysis))
     return _build_status(result)
+
+
+def _named(items) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ReportError(f"{PROG}: error: expected NAME=VALUE, not {item!r}")
+        out[name.strip()] = value
+    return out
+
+
+def _analysis_settings(values: dict, codebook: str | None, study: str | None) -> dict:
+    """The notebook parameters of the analysis settings (GROUP_BY, COX, ...; ``values`` parsed),
+    GROUP_BY and COX checked against the codebook and the study file first (SettingsError);
+    an unusable study file is an InputError, as in the validation."""
+    from ..codebook import load_codebook
+    from .settings import analysis_parameters, check_codebook
+
+    if values.get("GROUP_BY") or values.get("COX"):
+        check_codebook(values, load_codebook(codebook, study=study))
+    return analysis_parameters(values)
+
+
+def _requirements(parameters: dict):
+    """The check of GROUP_BY and COX against the cohort (run by the validation, before anything is
+    written): an InputError naming each setting the cohort file cannot serve."""
+    def require(cohort):
+        from ..problems import InputError
+        from .settings import cohort_problems
+
+        bad = cohort_problems(parameters, cohort)
+        if bad:
+            raise InputError("\n".join(["the settings do not fit the cohort file (nothing was built or changed):",
+                                         *("  - " + b for b in bad)]))
+    return require
 
 
 def _build_from_environment() -> int:
     """`make report`: every setting from the environment, checked before anything is touched."""
     from .build import build
-    from .settings import SettingsError, read_settings
+    from .settings import ANALYSIS, SettingsError, read_settings
 
     try:
         s = read_settings()
+        analysis = _analysis_settings({name: s[name] for name in ANALYSIS}, None, s["STUDY"] or None)
     except SettingsError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     settings = {"lang": s["LANG_REPORT"], "decimals": s["DECIMALS"], "suppress_below": s["SUPPRESS_BELOW"],
                 "study": s["STUDY"], "lenient": s["LENIENT"]}
     here = lambda path: Path(os.path.relpath(path))  # noqa: E731 - "reports/01_x.html" in messages
-    extra = {"screening": s["SCREENING"], "decimal_mark": s["DECIMAL_MARK"]}  # to the notebooks that take them
+    # to the notebooks that take them (an empty value keeps a notebook's own default)
+    extra = {"screening": s["SCREENING"], "decimal_mark": s["DECIMAL_MARK"], **analysis}
     result = build([here(config.NOTEBOOKS_DIR / f"{name}.ipynb") for name in s["SECTIONS"]], here(config.REPORTS_DIR),
                    s["DATA"], None, s["DATA_CUT"] or None, settings=settings, extra=extra,
                    depends=report_depends(s["SCREENING"], s["STUDY"]), jobs=s["REPORT_JOBS"] or None,
-                   stamp=here(config.REPORTS_DIR / ".data"), problems=s["PROBLEMS"] or None)
+                   stamp=here(config.REPORTS_DIR / ".data"), problems=s["PROBLEMS"] or None,
+                   require=_requirements(analysis))
     return _build_status(result)
 
 

@@ -61,9 +61,11 @@ def _whole(low: int, high: int | None, what: str) -> Callable[[str], int]:
 
 
 def _choice(*choices: str) -> Callable[[str], str]:
+    """One of ``choices`` ("" among them: nothing is allowed too)."""
     def parse(value: str) -> str:
         if value.strip() not in choices:
-            raise ValueError("one of " + ", ".join(choices))
+            named = ", ".join(c for c in choices if c)
+            raise ValueError("one of " + named + (", or nothing" if "" in choices else ""))
         return value.strip()
     return parse
 
@@ -119,6 +121,59 @@ def _sections(value: str) -> list[str]:
     return names or available
 
 
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _variable_or_empty(value: str) -> str:
+    text = value.strip()
+    if text and not NAME.fullmatch(text):
+        raise ValueError("the name of one categorical or yes/no variable of the codebook or the study file "
+                         "(e.g. primary_site), or nothing")
+    return text
+
+
+def _variables(value: str) -> str:
+    names = [n.strip() for n in re.split(r"[,;]", value) if n.strip()]
+    if any(not NAME.fullmatch(n) for n in names) or (value.strip() and not names):
+        raise ValueError("variable names separated by commas (e.g. age,sex,treatment), or nothing")
+    return ",".join(dict.fromkeys(names))
+
+
+def _days(value: str) -> str:
+    names = [n.strip() for n in re.split(r"[,;\s]+", value.strip()) if n.strip()]
+    try:
+        days = [float(n) for n in names]
+    except ValueError:
+        days = [-1.0]
+    if not days or any(not (0 < d < 1e6) for d in days):
+        raise ValueError("days after the diagnosis separated by commas (e.g. 30,90,180)")
+    return ",".join(_number(d) for d in dict.fromkeys(days))
+
+
+def _day(value: str, expected: str) -> float:
+    try:
+        day = float(value.strip())
+    except ValueError:
+        day = -1.0
+    if not 0 < day < 1e6:
+        raise ValueError(expected)
+    return day
+
+
+def _positive_days(value: str) -> float:
+    return _day(value, "a number of days after the diagnosis, more than 0 (e.g. 180)")
+
+
+def _day_or_empty(value: str) -> str:
+    if not value.strip():
+        return ""
+    return _number(_day(value, "one day after the diagnosis, more than 0 (e.g. 30), or nothing"))
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
 def section_names(folder: str | Path) -> list[str]:
     """The report sections: every ``0*_*.ipynb`` notebook of ``folder`` by name, except the
     ``00_*`` ones (notebooks for exploring, such as a start-here notebook, are not sections)."""
@@ -145,11 +200,121 @@ SETTINGS: tuple[Setting, ...] = (
             "instead of stopping the build", _flag, "lenient"),
     Setting("PROBLEMS", "", "CSV file to write every problem of the input to (identifier values masked)",
             _csv_in_existing_folder),
+    Setting("GROUP_BY", "", "split Tables 1 and 2 (one column per group, Overall, p) and compare survival by this "
+            "categorical or yes/no variable; empty: the paper's layout", _variable_or_empty, "group_by"),
+    Setting("GROUP_TESTS", "nonparametric", "continuous variables by group: nonparametric (Mann-Whitney, "
+            "Kruskal-Wallis) or parametric (Welch t, ANOVA)", _choice("nonparametric", "parametric"), "group_tests"),
+    Setting("ADJUST", "", "bh (Benjamini-Hochberg q-values) or holm, over the tests of each table by group and "
+            "the pairwise log-rank tests (these: holm when empty)", _choice("", "bh", "holm"), "adjust"),
+    Setting("SMD", "", "1: standardized mean differences (as tableone) in the tables by group", _flag, "smd"),
+    Setting("MISSING_ROWS", "ifany", "Missing rows of the tables by group: ifany, always or no",
+            _choice("ifany", "always", "no"), "missing_rows"),
+    Setting("COX", "", "covariates of a multivariable Cox model, e.g. age,sex,treatment (empty: none)", _variables,
+            "cox"),
+    Setting("LANDMARKS", "30,90,180", "days at which survival is reported", _days, "landmarks"),
+    Setting("TIME_UNIT", "days", "unit shown beside days in the survival section: days, weeks or months",
+            _choice("days", "weeks", "months"), "time_unit"),
+    Setting("RMST_TAU", "180", "horizon (days) of the restricted mean survival time, overall and between groups",
+            _positive_days, "rmst_tau"),
+    Setting("LANDMARK", "", "day of the landmark analysis of treatment and other post-baseline groupings "
+            "(e.g. 30; empty: none)", _day_or_empty, "landmark"),
     Setting("SECTIONS", "", "sections to build, e.g. 03_survival (empty: all)", _sections),
     Setting("REPORT_JOBS", "", "sections run at once (empty: one per CPU)",
             lambda v: _whole(1, 64, "sections at once")(v) if v.strip() else 0),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
+
+
+# The settings that only some notebooks take (each passed to the notebooks whose parameters cell
+# names it; an empty value keeps the notebook's own default).
+ANALYSIS = ("GROUP_BY", "GROUP_TESTS", "ADJUST", "SMD", "MISSING_ROWS", "COX", "LANDMARKS", "TIME_UNIT", "RMST_TAU",
+            "LANDMARK")
+
+
+def analysis_parameters(values: Mapping[str, object]) -> dict[str, object]:
+    """The notebook parameters of the :data:`ANALYSIS` settings among ``values`` (parsed)."""
+    return {BY_NAME[name].parameter: values[name] for name in ANALYSIS if name in values}
+
+
+def codebook_problems(values: Mapping[str, object], codebook) -> list[str]:
+    """What is wrong with ``GROUP_BY`` and ``COX`` once the codebook (with the study file) is
+    known: each line names the setting, its value and what was expected."""
+    from ..compare_groups import GROUPING_TYPES
+    from ..survival_report.multivariable import COVARIATE_KINDS, covariate_kind, outcome_variables
+    from ..tables import item_kind
+
+    def kind(name):
+        try:
+            return item_kind(codebook, name)
+        except KeyError:
+            return None
+
+    outcome = outcome_variables(codebook)
+    names = [n for n in dict.fromkeys([v.name for v in codebook.variables] + [d["name"] for d in codebook.derived])
+             if n not in outcome]
+    groupings = [n for n in names if kind(n) in GROUPING_TYPES]
+    covariates = [n for n in names if kind(n) in COVARIATE_KINDS]
+    bad = []
+    by = values.get("GROUP_BY") or ""
+    if by and (kind(by) not in GROUPING_TYPES or by in outcome):
+        bad.append(f"  - GROUP_BY={_shown(str(by))}: expected a categorical or yes/no variable of the codebook or "
+                   f"the study file, other than the survival outcome: {', '.join(groupings)}")
+    wrong = []
+    for name in [n for n in str(values.get("COX") or "").split(",") if n]:
+        try:
+            covariate_kind(codebook, name)
+        except ValueError:
+            wrong.append(name)
+    if wrong:
+        bad.append(f"  - COX={_shown(str(values['COX']))}: expected continuous, categorical or yes/no variables of "
+                   f"the codebook or the study file other than the survival outcome, separated by commas ({', '.join(map(repr, wrong))} "
+                   f"{'is' if len(wrong) == 1 else 'are'} not): {', '.join(covariates)}")
+    return bad
+
+
+def check_codebook(values: Mapping[str, object], codebook) -> None:
+    """Raise :class:`SettingsError` when ``GROUP_BY`` or ``COX`` names no usable variable of
+    ``codebook`` (checked before anything is read or written)."""
+    bad = codebook_problems(values, codebook)
+    if bad:
+        noun = "setting is" if len(bad) == 1 else "settings are"
+        raise SettingsError("\n".join([f"{len(bad)} {noun} not valid (nothing was built or changed):", *bad]))
+
+
+def parse_named(pairs: Mapping[str, str]) -> dict[str, object]:
+    """Some settings given by name (``{"GROUP_BY": "sex"}``, as ``--setting`` passes them), parsed;
+    :class:`SettingsError` for an unknown name or a bad value (each named, all at once)."""
+    values, bad = {}, []
+    for name, raw in pairs.items():
+        if name not in BY_NAME:
+            bad.append(f"  - {name}: no such setting (settings: {', '.join(BY_NAME)})")
+            continue
+        try:
+            values[name] = BY_NAME[name].parse(raw)
+        except ValueError as exc:
+            bad.append(f"  - {name}={_shown(raw)}: expected {exc}")
+    if bad:
+        noun = "setting is" if len(bad) == 1 else "settings are"
+        raise SettingsError("\n".join([f"{len(bad)} {noun} not valid (nothing was built or changed):", *bad]))
+    return values
+
+
+def cohort_problems(parameters: Mapping[str, object], cohort) -> list[str]:
+    """What is wrong with ``group_by`` and ``cox`` (notebook parameters) in the cohort itself: a
+    variable the file has no column for, or a grouping with fewer than two groups of patients."""
+    data, absent = cohort.data, set(cohort.not_in_file)
+    bad = []
+    by = parameters.get("group_by") or ""
+    if by:
+        if by not in data.columns or by in absent:
+            bad.append(f"GROUP_BY={by!r}: the cohort file has no column for it")
+        elif data[by].dropna().nunique() < 2:
+            bad.append(f"GROUP_BY={by!r}: fewer than two groups have patients (expected a variable that splits "
+                       "the cohort)")
+    missing = [n for n in str(parameters.get("cox") or "").split(",") if n and (n not in data.columns or n in absent)]
+    if missing:
+        bad.append(f"COX={parameters.get('cox')!r}: the cohort file has no column for {', '.join(map(repr, missing))}")
+    return bad
 
 
 def env_name(name: str) -> str:

@@ -47,7 +47,8 @@ def remove_stale_temporaries(*folders: str | Path) -> list[Path]:
 
 def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str | None = None,
              stamp: str | Path | None = None, params: dict | None = None, warnings_to=None, *,
-             study: str | Path | None = None, lenient: bool = False, problems: str | Path | None = None) -> bool:
+             study: str | Path | None = None, lenient: bool = False, problems: str | Path | None = None,
+             require=None) -> bool:
     """Load the cohort (strictly unless ``lenient``); raise :class:`~lmlib.problems.InputError`
     (or its subclass ValidationError) with the user-readable message when it cannot be used.
 
@@ -61,7 +62,8 @@ def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str
     identifiers, 100%-missing columns and yes/no columns with only "yes" recorded first), one a line. ``study``: a study file merged into
     the codebook (:mod:`lmlib.study`). ``lenient``: invalid cells become missing (each report
     lists the problems in an appendix). ``problems``: a CSV file that gets every problem found
-    (identifier-looking values masked), also when strict loading fails.
+    (identifier-looking values masked), also when strict loading fails. ``require(cohort)``: a
+    check of the settings against the loaded cohort, raising InputError before anything is written.
     """
     data = str(data)
     study = str(study) if study else None
@@ -98,6 +100,8 @@ def validate(data: str | Path, codebook: str | Path | None = None, data_cut: str
         if problems:
             write_problems(problems, exc.problems)
         raise
+    if require is not None:
+        require(cohort)
     if problems:
         write_problems(problems, cohort.problems)
     if warnings_to is not None:

@@ -35,6 +35,17 @@ def aggregate_parquet(folder: str | Path, client=None, codebook=None, *, plan: P
     client : a ``distributed.Client``; default Dask's current scheduler (an active client, or
         the local threaded scheduler).
     codebook, plan, plan_options : as :func:`lmlib.scale.aggregate`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from lmlib import scale, tables
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> big = scale.generate_large(2000, seed=3)
+    >>> parts = scale.write_parquet_parts(big, folder, 2)  # two parts, read as one table in name order
+    >>> tables.table1(scale.aggregate_parquet(folder)).equals(tables.table1(big))
+    True
     """
     import dask.dataframe as dd
 
@@ -145,6 +156,15 @@ def aggregate(frame, codebook: Codebook | None = None, *, plan: Plan | None = No
     -------
     :class:`Aggregates`; ``lmlib.tables.table1(result)`` gives the rows of
     ``lmlib.tables.table1(frame)``.
+
+    Examples
+    --------
+    >>> from lmlib import scale, tables
+    >>> from lmlib.cohort import load_cohort
+    >>> data = load_cohort().data
+    >>> counts = scale.aggregate(data)
+    >>> tables.table1(counts).equals(tables.table1(data)), tables.table2(counts).equals(tables.table2(data))
+    (True, True)
     """
     plan = plan or make_plan(codebook, **plan_options)
     if type(frame).__module__.split(".")[0] in ("dask", "dask_expr"):

@@ -118,6 +118,14 @@ def generate_large(n: int, seed: int = 0, *, missing: float = 0.0, ids: bool = T
     Returns
     -------
     DataFrame with the template's columns and dtypes, ``RangeIndex`` named ``row``.
+
+    Examples
+    --------
+    >>> from lmlib import scale
+    >>> from lmlib.cohort import load_cohort
+    >>> big = scale.generate_large(1000, seed=1)
+    >>> len(big), list(big.columns) == list(load_cohort().data.columns)
+    (1000, True)
     """
     if n < 0:
         raise ValueError("n must be >= 0")

@@ -101,7 +101,18 @@ def summary_from_counts(counts: pd.DataFrame, alpha: float = 0.05) -> dict:
 
 def survival_summary_from_aggregates(aggregates, alpha: float = 0.05, unit: str = "days") -> pd.DataFrame:
     """:func:`lmlib.survival.survival_summary` of the aggregated (time, event) counts: the
-    same table (index ``Overall``) as on the raw rows' duration and event columns."""
+    same table (index ``Overall``) as on the raw rows' duration and event columns.
+
+    Examples
+    --------
+    >>> from lmlib import scale
+    >>> from lmlib.cohort import load_cohort
+    >>> from lmlib.survival import survival_summary
+    >>> data = load_cohort().data
+    >>> scale.survival_summary_from_aggregates(scale.aggregate(data)).equals(
+    ...     survival_summary(data, "survival_days", "death"))
+    True
+    """
     if aggregates.km is None:
         raise ValueError("these aggregates hold no Kaplan–Meier counts (plan km=None or columns absent)")
     return survival_summary(aggregates.km, "time", "event", weights_col="count", unit=unit, alpha=alpha)

@@ -9,6 +9,10 @@ trend, pairwise log-rank), ``cox`` (multivariable Cox model; its fit ``cox_fit``
 ``summary`` (the side-by-side table), ``formatting`` (text, incl. "not reached"; not imported
 by the others).
 The figure is :func:`lmlib.survival_plots.plot_km`.
+
+Called, this package is the short API's ``lmlib.survival(cohort, by=..., cox=...)``
+(:func:`lmlib.api.survival`: the survival section's tables and curve as the report shows them);
+see :mod:`lmlib.callable_module`.
 """
 from .compare import TestResult, logrank, logrank_trend, observed_expected, pairwise_logrank
 from .cox import CoxResult, cox_model
@@ -33,3 +37,7 @@ __all__ = [
     "risk_table", "risk_table_wide", "rmst", "rmst_compare", "spss_mean", "spss_median", "spss_means_medians",
     "survival_at", "survival_frame", "survival_summary",
 ]
+
+from ..callable_module import make_callable  # noqa: E402
+
+make_callable(__name__)  # calling this module is lmlib.api.survival (see lmlib.callable_module)

@@ -16,7 +16,8 @@ import pandas as pd
 from ..problems import InputError
 
 DAYS_PER_MONTH = 365.25 / 12  # 30.4375: mean Gregorian month, the usual days -> months factor
-UNITS = {"days": 1.0, "months": DAYS_PER_MONTH, "years": 365.25}
+DAYS_PER_WEEK = 7.0
+UNITS = {"days": 1.0, "weeks": DAYS_PER_WEEK, "months": DAYS_PER_MONTH, "years": 365.25}
 EVENT_TEXT = frozenset({"1", "true", "yes"})
 CENSORED_TEXT = frozenset({"0", "false", "no"})
 OVERALL = "Overall"
@@ -127,7 +128,8 @@ def survival_frame(
         they count neither in their group nor in ``Overall``).
     weights_col : optional frequency weights (number of patients a row stands for), >= 0.
     event_value : see :func:`event_indicator`.
-    unit : ``"days"`` (default), ``"months"`` (days / 30.4375) or ``"years"`` (days / 365.25).
+    unit : ``"days"`` (default), ``"weeks"`` (days / 7), ``"months"`` (days / 30.4375) or
+        ``"years"`` (days / 365.25).
 
     Returns
     -------

@@ -91,7 +91,21 @@ def landmark_analysis(
     alpha: float = 0.05,
 ) -> LandmarkAnalysis:
     """Survival from ``landmark`` by the group at the landmark, with a log-rank test (see
-    :func:`landmark_data` for the arguments and the module docstring for the method)."""
+    :func:`landmark_data` for the arguments and the module docstring for the method).
+
+    Examples
+    --------
+    Six patients, landmark at day 30: the two who died before it are left out, the others are
+    compared by the treatment they had by then, with time counted from day 30.
+
+    >>> import pandas as pd
+    >>> from lmlib.survival import landmark_analysis
+    >>> data = pd.DataFrame({"days": [10, 20, 40, 60, 90, 120], "death": [1, 1, 1, 1, 0, 1],
+    ...                      "treatment": ["none", "ct", "ct", "none", "ct", "none"]})
+    >>> la = landmark_analysis(data, "days", "death", "treatment", 30)
+    >>> la.n_at_risk, la.n_died_before, sorted(la.data["time_from_landmark"])
+    (4.0, 2.0, [10.0, 30.0, 60.0, 90.0])
+    """
     frame = survival_frame(data, duration_col, event_col, group_col, weights_col, event_value)
     kept = landmark_data(data, duration_col, event_col, group_col, landmark, start_col=start_col,
                          untreated=untreated, weights_col=weights_col, event_value=event_value)

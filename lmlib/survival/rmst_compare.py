@@ -73,6 +73,19 @@ def rmst_compare(
         first and second group in :func:`~lmlib.survival.data.split_groups` order. With more
         than two groups both must be given.
     alpha : 1 − confidence level.
+
+    Examples
+    --------
+    Without censoring the RMST up to τ is the mean of min(T, τ): (1 + 2 + 3) / 3 = 2 days in
+    group a and (2 + 3 + 3) / 3 = 8/3 days in group b, up to τ = 3.
+
+    >>> import pandas as pd
+    >>> from lmlib.survival import rmst_compare
+    >>> data = pd.DataFrame({"days": [1, 2, 3, 2, 4, 6], "death": 1, "group": ["a"] * 3 + ["b"] * 3})
+    >>> result = rmst_compare(data, "days", "death", "group", 3, reference="a", group="b")
+    >>> difference = result.contrasts.loc["difference", "estimate"]
+    >>> [round(float(x), 4) for x in result.groups["rmst"]], round(float(difference), 4)
+    ([2.6667, 2.0], 0.6667)
     """
     if not tau > 0:
         raise ValueError("tau must be > 0")

@@ -15,13 +15,17 @@ CI; RMST up to :data:`RMST_TAU_DAYS`; median follow-up by reverse Kaplan–Meier
 (Mantel–Cox), the test for trend only for levels the codebook marks ``ordered: true``; a
 univariable Cox model per grouping (Efron ties, Wald CI, Grambsch–Therneau PH test on ranked
 time), exploratory below 10 events per coefficient (Peduzzi et al. 1995).
-Every time is computed in days (``survival_days``); ``time_unit="months"`` adds months
-(days / 30.4375) beside them. Everything is importable from here.
+Beyond the log-rank test (:mod:`.group_contrasts`): pairwise log-rank tests with Holm (or BH)
+adjustment for three or more groups, RMST contrasts between groups (survRM2's difference and
+ratio), the landmark analysis of a grouping known only after baseline (codebook
+``post_baseline``); and a multivariable Cox model of the ``cox`` covariates (:mod:`.multivariable`).
+Every time is computed in days (``survival_days``); ``time_unit="weeks"`` or ``"months"`` adds
+weeks (days / 7) or months (days / 30.4375) beside them. Everything is importable from here.
 """
 from ..present.survival import (censoring_text, comparison_lines as comparison_text, cox_flags, followup_text,
                                 headline, mean_text, rmst_text)
 from ..present.survival_figures import figure_caption, km_figure
-from ..present.survival_page import show_group, show_km, show_manuscript_tables
+from ..present.survival_page import show_group, show_km, show_manuscript_tables, show_multivariable
 from ..present.survival_tables import (cox_table as cox_styler, groups_table, landmark_table as landmark_styler,
                                        summary_table as summary_styler)
 from .labels import item_label, level_key, level_label, ordered_levels
@@ -34,6 +38,6 @@ from .section import COUNT_COLUMNS, CSV_NAMES, SurvivalReport, build, csv_frames
 __all__ = [
     "CSV_NAMES", "RMST_TAU_DAYS", "SurvivalNumbers", "SurvivalReport", "build", "censoring_text", "comparison_text",
     "compute", "cox_flags", "cox_styler", "csv_frames", "figure_caption", "followup_text", "groups_table", "headline",
-    "km_figure", "landmark_styler", "mean_text", "parse_names", "parse_times", "rmst_text", "show_group", "show_km",
+    "km_figure", "landmark_styler", "mean_text", "parse_names", "parse_times", "rmst_text", "show_group", "show_km", "show_multivariable",
     "show_manuscript_tables", "summary_styler", "time_units", "write_tables",
 ]

@@ -45,6 +45,13 @@ class SurvivalNumbers:
     risk_times: str
     lost_to_follow_up: float  # censored patients marked lost to follow-up (NaN: no such column)
     whole_days: bool  # every follow-up a whole number of days: observed times print without decimals
+    pairwise: pd.DataFrame = field(default_factory=pd.DataFrame)  # pairwise log-rank (3+ groups)
+    rmst_contrasts: pd.DataFrame = field(default_factory=pd.DataFrame)  # RMST of each group vs the reference
+    landmark_analysis: pd.DataFrame = field(default_factory=pd.DataFrame)  # post-baseline groupings at a landmark
+    multivariable: object = None  # CoxNumbers of the COX covariates, or None
+    post_baseline: list = field(default_factory=list)  # groupings and covariates known only after baseline
+    landmark: float | None = None  # the landmark (days) of the landmark analysis, or None
+    adjust: str = "holm"  # adjustment of the pairwise log-rank p-values
 
 
 def groupings(group_by) -> list[tuple[str, str | None]]:
@@ -58,7 +65,7 @@ def convert(data: pd.DataFrame, group_by) -> dict[str, pd.DataFrame]:
 
 
 def in_unit(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """A survival frame in days, in ``unit`` (days / 30.4375 for months)."""
+    """A survival frame in days, in ``unit`` (days / 7 for weeks, days / 30.4375 for months)."""
     return frame if unit == "days" else frame.assign(duration=frame["duration"] / UNITS[unit])
 
 
@@ -112,9 +119,11 @@ def landmark_rows(frames: dict, landmarks_days) -> pd.DataFrame:
             est = survival_at(sub["duration"], sub["event"], landmarks_days, sub["weight"], transform=CI_TRANSFORM)
             for time, r in est.iterrows():
                 rows.append({"section": SECTION, "item": item, "level": _level(item, key),
-                             "landmark_days": float(time), "landmark_months": float(time) / DAYS_PER_MONTH,
+                             "landmark_days": float(time), "landmark_weeks": float(time) / UNITS["weeks"],
+                             "landmark_months": float(time) / DAYS_PER_MONTH,
                              **r.to_dict(), "transform": CI_TRANSFORM})
-    return pd.DataFrame(rows, columns=FIRST + ["landmark_days", "landmark_months", "at_risk", "survival", "se",
+    return pd.DataFrame(rows, columns=FIRST + ["landmark_days", "landmark_weeks", "landmark_months", "at_risk",
+                                               "survival", "se",
                                                "lower", "upper", "estimable", "transform"])
 
 
@@ -208,13 +217,17 @@ def cox_rows(frames: dict, group_by) -> pd.DataFrame:
 def figure_ticks(days: pd.DataFrame, unit: str = "days", risk_times: str = "") -> np.ndarray:
     """The x ticks of a KM figure, which are also the columns of its risk table: ``risk_times``
     (days) for the figures in days, else every 30 days (90 or 365 for long follow-up); whole
-    months (every 1, 3 or 12 by follow-up) for the figure in months."""
+    months (every 1, 3 or 12 by follow-up) for the figure in months; whole weeks (every 2, 4 or
+    13 by follow-up) for the figure in weeks."""
     if unit == "days" and parse_times(risk_times):
         return np.asarray(sorted(set(parse_times(risk_times))), dtype=float)
     t_max = float(days["duration"].max()) / UNITS[unit] if len(days) else 1.0
     if unit == "days":
         return default_ticks(t_max, "days")
-    step = 1.0 if t_max <= 12 else 3.0 if t_max <= 48 else 12.0
+    if unit == "weeks":
+        step = 2.0 if t_max <= 16 else 4.0 if t_max <= 60 else 13.0
+    else:
+        step = 1.0 if t_max <= 12 else 3.0 if t_max <= 48 else 12.0
     return np.arange(0.0, t_max + step * 0.999, step)
 
 
@@ -242,17 +255,30 @@ def lost_count(data: pd.DataFrame, frame: pd.DataFrame) -> float:
 
 
 def compute(data: pd.DataFrame, codebook, group_by, *, units=("days",), landmarks_days=(), risk_times: str = "",
-            tau_days: float = 180.0) -> SurvivalNumbers:
-    """Every number of the survival section, each grouping converted once (see the module docstring)."""
+            tau_days: float = 180.0, cox=(), landmark: float | None = None, adjust: str = "holm") -> SurvivalNumbers:
+    """Every number of the section, each grouping converted once (see the module docstring).
+
+    ``cox``: covariates of a multivariable Cox model (none: no model); ``landmark``: days of the
+    landmark analysis of the groupings and covariates known only after baseline (codebook
+    ``post_baseline``), None for none; ``adjust``: ``holm`` or ``bh`` for the pairwise log-rank
+    tests of groupings with three or more groups."""
+    from .group_contrasts import landmark_analysis_rows, pairwise_rows, post_baseline_items, rmst_rows
+    from .multivariable import cox_numbers
+
     frames = convert(data, group_by)
     overall = frames[OVERALL_ITEM]
     ticks = {unit: figure_ticks(overall, unit, risk_times) for unit in units}
     keys = {item: {_level(item, k): k for k, _ in _parts(frame, item)} for item, frame in frames.items()}
     durations = overall["duration"].to_numpy()
+    late = post_baseline_items(codebook, [*group_by, *cox])
     return SurvivalNumbers(
         data, codebook, frames, keys,
         summary_rows(frames, units, tau_days), landmark_rows(frames, landmarks_days),
         comparison_rows(frames, codebook, group_by), cox_rows(frames, group_by),
         risk_rows(frames, units, ticks), ticks, tuple(units), list(group_by), float(tau_days), risk_times,
         lost_count(data, overall), bool(np.all(np.mod(durations[np.isfinite(durations)], 1) == 0)),
+        pairwise=pairwise_rows(frames, group_by, adjust), rmst_contrasts=rmst_rows(frames, group_by, tau_days),
+        landmark_analysis=landmark_analysis_rows(data, late, landmark),
+        multivariable=cox_numbers(data, codebook, list(cox)) if cox else None,
+        post_baseline=late, landmark=landmark, adjust=adjust,
     )

@@ -40,11 +40,16 @@ def parse_names(spec: str) -> list[str]:
     return list(dict.fromkeys(t.strip() for t in str(spec or "").replace(";", ",").split(",") if t.strip()))
 
 
+TIME_UNITS = ("days", "weeks", "months")
+
+
 def time_units(time_unit: str) -> tuple[str, ...]:
-    """The units shown: ``"days"`` -> ``("days",)``; ``"months"`` -> ``("days", "months")``."""
-    if time_unit not in ("days", "months"):
-        raise InputError(f"time_unit must be 'days' or 'months', not {time_unit!r}")
-    return ("days",) if time_unit == "days" else ("days", "months")
+    """The units shown: ``"days"`` -> ``("days",)``; ``"weeks"`` -> ``("days", "weeks")``;
+    ``"months"`` -> ``("days", "months")`` (every number is computed in days; the other unit is
+    shown beside them: days / 7 or days / 30.4375)."""
+    if time_unit not in TIME_UNITS:
+        raise InputError(f"time_unit must be one of {', '.join(TIME_UNITS)}, not {time_unit!r}")
+    return ("days",) if time_unit == "days" else ("days", time_unit)
 
 
 def check_group_by(data: pd.DataFrame, names) -> list[str]:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import gc
 import os
 from pathlib import Path
+import signal
 import subprocess
 import tempfile
+import threading
 import time
 from typing import Callable
 
@@ -90,17 +92,35 @@ def load_columns(folder: Path, columns: list[str] | None = None):
     return frame, time.perf_counter() - start
 
 
-def timed(command: list, cwd: Path, env: dict | None = None) -> dict:
+def _kill_group(pid: int) -> None:
+    """Kill the process group ``pid`` leads (a command and the kernels it started), if still there."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def timed(command: list, cwd: Path, env: dict | None = None, timeout: float | None = None) -> dict:
     """Run ``command`` to its end: {seconds: wall time from start to exit, step_peak_mb: the
     largest single process of its tree (``os.wait4``'s ru_maxrss: the command and the children
-    it waited for), peak_method}. RuntimeError (with the end of its output) if it fails."""
+    it waited for), peak_method}. RuntimeError (with the end of its output) if it fails, or if it
+    is still running after ``timeout`` seconds (its whole process group is then killed)."""
     with tempfile.TemporaryFile("w+") as out:
         start = time.perf_counter()
         process = subprocess.Popen([str(c) for c in command], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, text=True)
+                                   stdin=subprocess.DEVNULL, text=True, start_new_session=timeout is not None)
+        timer = None
+        if timeout is not None:
+            timer = threading.Timer(timeout, _kill_group, (process.pid,))
+            timer.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
+        if timer is not None:
+            timer.cancel()
         process.returncode = os.waitstatus_to_exitcode(status)
+        if timeout is not None and seconds >= timeout:
+            raise RuntimeError(f"{' '.join(map(str, command))} did not finish within {timeout:.0f} s: stopped, "
+                               "not measured")
         if process.returncode != 0:
             out.seek(0)
             raise RuntimeError(f"{' '.join(map(str, command))} failed (exit {process.returncode}):\n"

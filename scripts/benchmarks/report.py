@@ -14,14 +14,15 @@ import time
 
 from .registry import PEAK_METHOD, ROOT, SCRIPT, benchmark, timed
 
-SECTIONS_GLOB = "notebooks/0*_*.ipynb"  # the report's sections, as the Makefile's SECTIONS
+SECTIONS_GLOB = "notebooks/0*_*.ipynb"  # the notebooks (the report's sections and 00_start_here)
 SYNTHETIC_DATA = "data/synthetic/synthetic_lm_cohort.csv"  # relative to the project (copy)
 KERNEL = "python3"  # the kernel of the trivial notebooks (the venv's own, as the sections')
 # Variables of the calling make (`make bench`: its flags, jobserver, command-line overrides) and
 # report settings of the shell that would change what `make report` builds in the copy.
 MAKE_ENVIRONMENT = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "GNUMAKEFLAGS", "VENV", "PYTHON",
                     "INSTALLER", "DATA", "DATA_CUT", "LANG_REPORT", "DECIMALS", "SUPPRESS_BELOW", "SCREENING",
-                    "SECTIONS", "REPORT_JOBS"}
+                    "SECTIONS", "REPORT_JOBS", "STUDY", "LENIENT", "PROBLEMS", "GROUP_BY", "GROUP_TESTS", "ADJUST", "SMD",
+                    "MISSING_ROWS", "COX", "LANDMARKS", "TIME_UNIT", "RMST_TAU", "LANDMARK"}
 FLOOR_MAKEFILE = """# The least a make call costs: read a makefile, find its one target up to date, run nothing.
 MAKEFLAGS += --no-builtin-rules
 up-to-date: ;
@@ -35,9 +36,12 @@ def venv_dir() -> Path:
 
 
 def report_sections(names: str = "", root: Path = ROOT) -> list[str]:
-    """The sections ``make report`` builds, by notebook name: every notebooks/0*_*.ipynb, or the
-    comma-separated ``names`` among them (ValueError for an unknown one)."""
-    found = sorted(p.stem for p in root.glob(SECTIONS_GLOB))
+    """The sections ``make report`` builds, by notebook name: every notebooks/0*_*.ipynb but the
+    00_* ones (:func:`lmlib.report.settings.section_names`), or the comma-separated ``names``
+    among them (ValueError for an unknown one)."""
+    from lmlib.report.settings import section_names
+
+    found = section_names(root / "notebooks")
     wanted = [n.strip() for n in names.split(",") if n.strip()]
     unknown = [n for n in wanted if n not in found]
     if unknown:

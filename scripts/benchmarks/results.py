@@ -24,6 +24,10 @@ GOALS = [
      "make report (cold) / N trivial notebooks in one process, a thread each"),
     ("report_cold", None, "all_written", "==", True, "make report (cold) wrote every section and the index"),
     ("report_noop", None, "seconds", "<=", 1.0, "make report with nothing changed: <= 1 s"),
+    ("report_large_comparisons", 10**6, "seconds", "<=", 90.0,
+     "make report of 1e6 patients with GROUP_BY and a multivariable Cox model: <= 90 s"),
+    ("report_large_comparisons", 10**6, "ratio:report_large_plain", None, None,
+     "make report of 1e6 patients with GROUP_BY and COX / the same report in the paper's layout"),
     ("report_noop", None, "rebuilt_nothing", "==", True, "make report with nothing changed rewrites no file"),
 ]
 
