@@ -119,6 +119,8 @@ def test_tables_1_and_2_written_by_the_api_count_what_pandas_counts_in_a_hospita
                 (not pd.isna(row.denominator) and float(found["denominator"].iloc[0]) != row.denominator):
             wrong.append((row.item, row.level, row.n, found[["n", "denominator"]].to_dict("records")))
     assert wrong == []
+    for item, level in rx.not_recorded_rows():  # no column in the export: said, never 0
+        assert list(got.loc[(got["item"] == item) & (got["level"] == level), "kind"]) == ["not_recorded"]
     assert path.read_bytes() == before  # only read
 
 

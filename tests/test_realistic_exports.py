@@ -161,6 +161,8 @@ def test_every_count_of_tables_1_and_2_is_the_truth(kind, built, truth):
         if n != row.n or (not pd.isna(row.denominator) and d != row.denominator):
             wrong.append((row.item, row.level, "got", n, d, "truth", row.n, row.denominator))
     assert wrong == []
+    for item, level in rx.not_recorded_rows():  # no column in the export: said, never 0
+        assert list(got.loc[(got["item"] == item) & (got["level"] == level), "kind"]) == ["not_recorded"]
     counted = got[got["kind"].isin(["level", "option", "yes", "nested", "missing"])]
     keys = set(zip(expected["section"], expected["item"], expected["level"]))
     assert {k for k in zip(counted["section"], counted["item"], counted["level"]) if k not in keys} == set()
