@@ -15,9 +15,26 @@ import json
 import math
 import sys
 
-from .problems import InputError
+from .problems import InputError, cut, describe_os_error
 
 PROG = "lmlib"
+
+
+def argument_type(name: str):
+    """An argparse type checking a value as the ``make report`` setting ``name`` does
+    (:mod:`lmlib.report.settings`): one rule for the Makefile and every command."""
+    from .report.settings import BY_NAME
+
+    setting = BY_NAME[name]
+
+    def parse(text: str):
+        try:
+            return setting.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{setting.name.lower().replace('_', '-')} {cut(text)!r}: expected {exc}")
+
+    parse.__name__ = name.lower()
+    return parse
 
 
 class UsageError(Exception):
@@ -47,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Run the command line; returns the exit status."""
+    from . import progress
+
+    progress.enable(sys.stderr)  # a long read says how far it is
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -55,6 +75,10 @@ def main(argv=None) -> int:
         return _fail(str(exc), 2)
     except InputError as exc:
         return _fail(str(exc), 1)
+    except OSError as exc:  # a read-only folder, a full disk: one line, never a traceback
+        return _fail(describe_os_error(exc), 1)
+    finally:
+        progress.enable(None)
 
 
 # ---------------------------------------------------------------------------------- clean
@@ -70,34 +94,44 @@ def _add_clean(sub) -> None:
     p.add_argument("--out", metavar="PATH", default=None,
                    help="where to write the cleaned cohort (default: data/processed/cohort.parquet)")
     p.add_argument("--codebook", metavar="PATH", default=None, help="codebook (default: data/codebook.yaml)")
-    p.add_argument("--data-cut", metavar="YYYY-MM-DD", default=None, help="data cut-off; later dates are errors")
+    p.add_argument("--data-cut", metavar="YYYY-MM-DD", default=None, type=argument_type("DATA_CUT"),
+                   help="data cut-off; later dates are errors")
     p.add_argument("--lenient", action="store_true", help="keep going on errors and list them (exit 0)")
     p.add_argument("--problems", metavar="CSV", default=None, help="also write every problem to this CSV")
     p.set_defaults(func=_cmd_clean)
 
 
 def _cmd_clean(args) -> int:
-    from .atomic import write_text
+    from pathlib import Path
+
+    import pandas as pd
+
+    from . import config
     from .codebook import load_codebook
     from .cohort import load_cohort, write_processed
-    from .problems import ValidationError
+    from .export import write_csv
+    from .guard import check_input_path, check_outputs
+    from .problems import ValidationError, problems_frame
 
+    target = Path(args.out or config.PROCESSED_DIR / "cohort.parquet")
+    check_input_path(args.file)
+    check_outputs([args.file, args.codebook], [target, target.with_suffix(".json"), args.problems])
     try:
         cohort = load_cohort(args.file, args.codebook, strict=not args.lenient, data_cut=args.data_cut)
     except ValidationError as exc:
         print(str(exc), file=sys.stderr)  # the full list, one problem a line
         if args.problems:
-            from .problems import problems_frame
-            write_text(args.problems, problems_frame(exc.problems).to_csv(index=False))
+            write_csv(problems_frame(exc.problems), args.problems)
         return 1
-    target = write_processed(cohort, args.out, codebook=load_codebook(args.codebook or None))
+    target = write_processed(cohort, target, codebook=load_codebook(args.codebook or None))
     if args.problems:
-        write_text(args.problems, cohort.problems.to_csv(index=False))
+        write_csv(cohort.problems, args.problems)
     warnings = len(cohort.problems) - len(cohort.errors)
     print(f"{cohort.name}: {cohort.n} patients, {len(cohort.errors)} error(s), {warnings} warning(s) -> {target}")
     for problem in cohort.problems.itertuples(index=False):
-        print(f"  {problem.severity}: row {problem.row if problem.row == problem.row else '-'}, "
-              f"column {problem.column!r}: expected {problem.expected}", file=sys.stderr)
+        row = "-" if pd.isna(problem.row) else problem.row
+        column = "-" if problem.column is None else repr(problem.column)
+        print(f"  {problem.severity}: row {row}, column {column}: expected {problem.expected}", file=sys.stderr)
     return 0
 
 
