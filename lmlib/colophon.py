@@ -8,14 +8,15 @@ and asking git for the commit; :func:`show_colophon` is the one call a notebook 
 the only function here that displays anything.
 
 Privacy: the input file is shown by its **name** only, never its folder (a folder name may
-identify a patient); every path-like parameter is shown the same way. The data cut-off is shown
+identify a patient), and not even its name when that looks like a direct identifier (a national
+ID, phone number or e-mail address in it: :mod:`lmlib.provenance`); every path-like parameter is
+shown the same way. The data cut-off is shown
 as its month ("December 2018"), never as a full date.
 """
 from __future__ import annotations
 
 import html
 import importlib.metadata
-from pathlib import PurePosixPath, PureWindowsPath
 import platform
 import subprocess
 
@@ -66,12 +67,15 @@ def git_commit(root=None) -> str:
     return f"{commit} {DIRTY}" if dirty else commit
 
 
-def file_name(value: str) -> str:
-    """The last component of a path written with / or \\ (the folder is never shown)."""
-    text = str(value)
-    if "/" in text or "\\" in text:
-        return PureWindowsPath(PurePosixPath(text).name).name
-    return text
+def file_name(value: str | None) -> str:
+    """The last component of a path written with / or \\ (the folder is never shown), or
+    "(withheld: ...)" when it looks like a direct identifier (:func:`lmlib.provenance.shown_name`)."""
+    from .provenance import WITHHELD, shown_name
+
+    if value is None:
+        return WITHHELD
+    shown = shown_name(value)
+    return WITHHELD if shown is None else shown
 
 
 def shown_parameters(parameters: dict | None) -> dict[str, str]:

@@ -13,13 +13,13 @@ _INDEX_TEXT = {
     "en": {"title": "Leptomeningeal metastases: reports", "cohort": "Cohort file", "n": "Patients (n)",
            "cut": "Data cut-off", "not_given": "not given", "synthetic": "Synthetic data",
            "yes": "YES: synthetic cohort, not patients", "no": "no", "sections": "Sections",
-           "sha": "Input SHA-256",
+           "sha": "Input SHA-256", "withheld": "withheld: the name looks like a direct identifier",
            "banner": "SYNTHETIC DATA: these reports were built from the bundled synthetic cohort, "
                      "not from patients. Do not cite their numbers."},
     "tr": {"title": "Leptomeningeal metastazlar: raporlar", "cohort": "Kohort dosyası", "n": "Hasta (n)",
            "cut": "Veri kesim tarihi", "not_given": "belirtilmedi", "synthetic": "Sentetik veri",
            "yes": "EVET: sentetik kohort, hasta verisi değil", "no": "hayır", "sections": "Bölümler",
-           "sha": "Girdi SHA-256",
+           "sha": "Girdi SHA-256", "withheld": "gizlendi: adı doğrudan kimlik bilgisine benziyor",
            "banner": "SENTETİK VERİ: bu raporlar hasta verisinden değil, pakette gelen sentetik kohorttan "
                      "üretilmiştir. Sayıları kaynak olarak kullanmayın."},
 }
@@ -46,7 +46,8 @@ def index_html(sections, provenance: dict, lang: str = "en") -> str:
     text = _INDEX_TEXT.get(lang, _INDEX_TEXT["en"])
     esc = html.escape
     synthetic = bool(provenance.get("synthetic"))
-    rows = [(text["cohort"], provenance.get("input_file", ""), ""),
+    name = provenance.get("input_file", "")
+    rows = [(text["cohort"], f"({text['withheld']})" if name is None else name, ""),
             (text["n"], str(provenance.get("n", "")), ""),
             (text["cut"], _month(provenance.get("data_cut"), lang) or text["not_given"], ""),
             (text["synthetic"], text["yes"] if synthetic else text["no"], ""),
