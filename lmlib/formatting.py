@@ -337,7 +337,10 @@ def styler(table: pd.DataFrame, *, lang: str = "en", decimals: int = 1, hide_ci:
         return [first] + ["text-align: right;"] * (len(row) - 1)
 
     title = f"<b>{_html(caption)}</b><br>" if caption else ""
+    label = HEADINGS["label"][lang]  # already escaped, with its footnote marks
     return (shown.style.apply(style_row, axis=1).hide(axis="index")
+            .format(escape="html", subset=[c for c in shown.columns if c != label])
+            .format_index(escape="html", axis=1)
             .set_caption(title + "<br>".join(f"<small>{_html(n)}</small>" for n in notes))
             .set_table_styles([{"selector": "caption", "props": "caption-side: bottom; text-align: left;"},
                                {"selector": "th.col0", "props": "text-align: left;"},
@@ -417,7 +420,7 @@ def crosstab_styler(crosstabs: pd.DataFrame, *, lang: str = "en", decimals: int 
         from .suppress import footnote
 
         caption += " " + footnote(int(crosstabs["suppress_below"].iloc[0]), lang)
-    return (wide.style.hide(axis="index")
+    return (wide.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
             .set_properties(subset=text_cols, **{"text-align": "left"})
             .set_properties(subset=[c for c in wide.columns if c not in text_cols],
                             **{"text-align": "right", "white-space": "nowrap"})

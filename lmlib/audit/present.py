@@ -1,6 +1,8 @@
 """Presentation of the audit: a styled table for JupyterLab and HTML, and the summary in words."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 STATUS_COLOURS = {
@@ -22,9 +24,11 @@ def styler(frame: pd.DataFrame, columns: list[str], caption: str = "") -> "pd.io
     tint = frame["status"].map(STATUS_COLOURS).fillna("").reset_index(drop=True)
     style = shown.style.set_uuid("audit").hide(axis="index")
     style = style.apply(lambda row: [f"background-color: {tint[row.name]}" if tint[row.name] else ""] * len(row), axis=1)
-    style = style.format({"status": lambda s: STATUS_TEXT.get(s, s)} if "status" in columns else {}, na_rep="")
+    style = style.format(na_rep="", escape="html").format_index(escape="html", axis=1)
+    if "status" in columns:
+        style = style.format({"status": lambda s: STATUS_TEXT.get(s, s)}, na_rep="", escape="html")
     style = style.set_properties(**{"text-align": "left", "white-space": "normal"})
-    return style.set_caption(caption) if caption else style
+    return style.set_caption(html.escape(caption)) if caption else style
 
 
 def status_counts(frame: pd.DataFrame) -> pd.Series:

@@ -22,7 +22,7 @@ def _styled(frame: pd.DataFrame, notes, caption: str):
     from html import escape
 
     title = f"<b>{escape(caption)}</b><br>" if caption else ""
-    return (frame.style.hide(axis="index")
+    return (frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
             .set_caption(title + "<br>".join(f"<small>{escape(n)}</small>" for n in notes))
             .set_properties(**{"text-align": "right", "white-space": "nowrap"})
             .set_properties(subset=[frame.columns[0]], **{"text-align": "left", "white-space": "normal"})
@@ -199,10 +199,15 @@ def show_group(report: SurvivalReport, item: str, figures: str | Path | None = N
     """Display the comparison by one grouping: heading, KM figure per level (saved as
     ``survival_km_<item>.png`` in ``figures`` when given), caption, log-rank and trend lines,
     median table, landmark table, the Cox model with its events-per-variable flag."""
+    from html import escape
+
     import matplotlib.pyplot as plt
     from IPython.display import Markdown, display
 
-    display(Markdown(f"### {item_label(report.codebook, item, report.lang)}"))
+    def markdown(text: str):  # labels (a study file's) are text: Markdown would pass their HTML through
+        return Markdown(escape(text, quote=False))
+
+    display(markdown(f"### {item_label(report.codebook, item, report.lang)}"))
     km = km_figure(report, item)
     if figures is not None:
         from ..plots import save_figure
@@ -210,9 +215,9 @@ def show_group(report: SurvivalReport, item: str, figures: str | Path | None = N
         save_figure(km.figure, Path(figures) / f"survival_km_{item}.png")
     display(km.figure)
     plt.close(km.figure)
-    display(Markdown(figure_caption(report, item)))
-    display(Markdown(f"**{comparison_text(report, item)}**"))
+    display(markdown(figure_caption(report, item)))
+    display(markdown(f"**{comparison_text(report, item)}**"))
     display(summary_styler(report, item))
     display(landmark_styler(report, item))
-    display(Markdown(f"**{cox_flags(report, item)}**"))
+    display(markdown(f"**{cox_flags(report, item)}**"))
     display(cox_styler(report, item, flags=False))
