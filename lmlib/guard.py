@@ -11,7 +11,8 @@ from its header; a CSV file has no NUL byte, one known encoding and at most :dat
 cells. After reading (:func:`check_table`): no cell longer than Excel's own limit of
 :data:`MAX_CELL_CHARS` characters, and at most :data:`MAX_TEXT_CHARS` characters in all.
 
-Outputs (:func:`check_outputs`): a command never writes over its input.
+Outputs (:func:`check_outputs`, :func:`check_writable`): a command never writes over its input,
+and a build stops before writing anything when an output folder is read-only or full.
 
 Standard library only at import: the report build checks its input on every run, including the
 no-op one that imports no pandas.
@@ -113,6 +114,24 @@ def check_outputs(inputs, outputs) -> None:
         for other in outputs[i + 1:]:
             if _same(out, other):
                 raise InputError(f"{out}: given as two different outputs; expected a path for each")
+
+
+def check_writable(folders) -> None:
+    """Raise OSError (naming the folder and the cause) unless a file can be created in each of
+    ``folders`` (or, for one that does not exist yet, in its nearest existing parent): a
+    read-only or full output folder stops a build before anything is written."""
+    import tempfile
+
+    for folder in folders:
+        folder = Path(folder)
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".lmlib-write-test.", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(folder)) from None
+        os.close(fd)
+        os.unlink(probe)
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -303,7 +322,7 @@ def inspect_parquet(parts: list[Path]) -> None:
         try:
             meta = pq.ParquetFile(part).metadata
             schema = meta.schema.to_arrow_schema()
-        except (pa.ArrowException, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a corrupt file (bad UTF-8 too)
             raise InputError(f"{part}: cannot be read as a Parquet file ({type(exc).__name__}: "
                              f"{cut(str(exc), 200)})") from None
         for field in schema:

@@ -165,7 +165,7 @@ def _read_parquet(path: Path, parts: list[Path]) -> RawTable:
             schema = pq.read_schema(part)
             text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
             tables.append(pq.read_table(part, read_dictionary=text))
-        except (pa.ArrowException, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a corrupt file
             raise InputError(f"{part}: cannot be read as a Parquet file ({type(exc).__name__}: "
                              f"{cut(exc, 200)})") from None
     first = tables[0].schema.names
@@ -180,7 +180,11 @@ def _read_parquet(path: Path, parts: list[Path]) -> RawTable:
                          "schema") from None
     if table.num_rows == 0 or table.num_columns == 0:
         raise InputError(f"{path}: no data rows; expected one row per patient")
-    frame = table.to_pandas(date_as_object=False)
+    try:
+        frame = table.to_pandas(date_as_object=False)
+    except (pa.ArrowException, ValueError, OverflowError) as exc:
+        raise InputError(f"{path}: its values cannot be read ({type(exc).__name__}: {cut(exc, 200)}); expected "
+                         "numbers, text, dates or yes/no values") from None
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype(object)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 import re
-import resource
 import struct
 import selectors
 import subprocess
@@ -276,9 +275,19 @@ def sav_declaring_rows(path: Path, rows: int = 2_000_000_000) -> Path:
 
 # ------------------------------------------------------------------------------ measuring
 
-# the loader a test runs in a fresh Python: one message and exit 2 for unusable input
+# the loader a test runs in a fresh Python: one message and exit 2 for unusable input; its own peak
+# resident memory (VmHWM, counted from its start: not the peak a forked child inherits from its
+# parent) as the last line of stderr
 LOADER = """
-import sys
+import atexit, sys
+from pathlib import Path
+
+def peak():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            print(f"peak_rss_bytes={int(line.split()[1]) * 1024}", file=sys.stderr)
+
+atexit.register(peak)
 from lmlib.cohort import load_cohort
 from lmlib.problems import InputError
 try:
@@ -289,6 +298,12 @@ except InputError as exc:
 """
 
 
+# sets the memory cap, then becomes the command: started without a preexec function, the child is
+# spawned (not forked from this large process), so its peak memory is its own
+LIMITED = ("import os, resource, sys; limit = int(sys.argv[1]); "
+           "resource.setrlimit(resource.RLIMIT_DATA, (limit, limit)); os.execvp(sys.argv[2], sys.argv[2:])")
+
+
 def measure(args: list[str], timeout: float = 300, memory_limit: int = 6 * GiB, cwd: Path = ROOT,
             env: dict | None = None, stdin=subprocess.DEVNULL):
     """Run ``args``: (exit status, stdout, stderr, seconds, peak resident memory in bytes of the
@@ -296,8 +311,8 @@ def measure(args: list[str], timeout: float = 300, memory_limit: int = 6 * GiB, 
     allocation fails in the child instead of starving the machine); past ``timeout`` it is
     killed and the test fails (a hang guard, not a speed criterion)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit)))
+    proc = subprocess.Popen([sys.executable, "-c", LIMITED, str(memory_limit), *args], cwd=cwd, env=env,
+                            stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     streams = {proc.stdout: b"", proc.stderr: b""}
     with selectors.DefaultSelector() as sel:
         for stream in streams:
@@ -321,6 +336,10 @@ def measure(args: list[str], timeout: float = 300, memory_limit: int = 6 * GiB, 
 
 
 def load_in_subprocess(path: Path, timeout: float = 300, memory_limit: int = 6 * GiB):
-    """``load_cohort(path)`` in a fresh Python: (exit status, stderr, seconds, peak RSS bytes)."""
-    code, _, err, seconds, peak = measure([sys.executable, "-c", LOADER, str(path)], timeout, memory_limit)
-    return code, err, seconds, peak
+    """``load_cohort(path)`` in a fresh Python: (exit status, stderr without the peak line, seconds,
+    the loader's own peak RSS in bytes)."""
+    code, _, err, seconds, inherited = measure([sys.executable, "-c", LOADER, str(path)], timeout, memory_limit)
+    lines = err.rstrip("\n").split("\n")
+    if lines and lines[-1].startswith("peak_rss_bytes="):
+        return code, "\n".join(lines[:-1]) + "\n", seconds, int(lines[-1].split("=")[1])
+    return code, err, seconds, inherited  # killed before it could say: the upper bound

@@ -117,18 +117,18 @@ def _read_only(folders: list[Path]):
 
 
 @pytest.mark.slow
-def test_a_read_only_reports_folder_ends_in_one_message_and_changes_nothing(built):
+@pytest.mark.parametrize("folders", [["reports", "reports/tables", "reports/figures"], ["data/processed"]])
+def test_a_read_only_output_folder_ends_in_one_message_and_changes_nothing(built, folders):
     before = outputs(built)
-    folders = [built / "reports", built / "reports" / "tables", built / "reports" / "figures"]
-    undo = _read_only(folders)
+    undo = _read_only([built / f for f in folders])
     try:
         result = run_make(built, "DATA_CUT=2018-12-31", "DECIMALS=4")
     finally:
         undo()
     lines = [ln for ln in result.stderr.splitlines() if not ln.startswith("make: ***")]
     assert result.returncode != 0 and len(lines) == 1, result.stderr
-    assert lines[0].startswith("lmlib: error: reports") and ("Operation not permitted" in lines[0]
-                                                            or "Permission denied" in lines[0]), lines
+    assert lines[0].startswith(f"lmlib: error: {folders[0]}") and ("Operation not permitted" in lines[0]
+                                                                    or "Permission denied" in lines[0]), lines
     assert outputs(built) == before
 
 

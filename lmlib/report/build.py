@@ -167,6 +167,12 @@ def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = N
     recorded = {**settings, **{k: v for k, v in (extra or {}).items() if v not in (None, "")}}
     checked = check(data, codebook, data_cut, stamp, recorded, warnings_to=warnings_to)  # writes nothing
     with build_lock(output_dir, echo=warnings_to):  # one build at a time, from here to the index
+        from .. import config
+        from ..guard import check_writable
+
+        output_dir = Path(output_dir)
+        check_writable([output_dir, output_dir / "tables", output_dir / "figures",
+                        *([config.PROCESSED_DIR] if stamp else [])])
         commit(checked)
         return _run(notebooks, output_dir, data, codebook, data_cut, settings, extra, depends, jobs, stamp, echo)
 
