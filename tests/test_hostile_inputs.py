@@ -297,3 +297,24 @@ def test_clean_in_strict_mode_with_warnings_succeeds_and_lists_them(tmp_path):
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert "warnings.csv: 32 patients, 0 error(s), 1 warning(s)" in result.stdout
     assert "warning: row -, column 'Notlar': expected a column the codebook knows" in result.stderr
+
+
+# ------------------------------------------------------------------------------ found by make fuzz
+
+def test_a_csv_with_old_mac_line_ends_reads_like_its_twin(tmp_path):
+    cr = tmp_path / "mac.csv"
+    cr.write_text(hostile.csv_text().replace("\r\n", "\r"), encoding="utf-8", newline="")
+    crlf = tmp_path / "windows.csv"
+    crlf.write_text(hostile.csv_text(), encoding="utf-8", newline="")
+    pd.testing.assert_frame_equal(load_cohort(cr).data, load_cohort(crlf).data)
+
+
+def test_a_parquet_file_whose_column_names_are_not_utf8_is_one_message(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "names.parquet"
+    pq.write_table(pa.Table.from_pandas(synthetic(), preserve_index=False).replace_schema_metadata(None), path)
+    path.write_bytes(path.read_bytes().replace(b"Cinsiyet", b"Cins\x96yet"))  # not UTF-8, in the footer
+    with pytest.raises(InputError, match="names.parquet: cannot be read as a Parquet file"):
+        load_cohort(path)
