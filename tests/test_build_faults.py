@@ -19,13 +19,14 @@ import time
 import pytest
 
 from lmlib import atomic, cli, config
-from lmlib.problems import describe_os_error
 from test_kill_report import copy_project, is_temporary, make_command, make_env, outputs, run_make
 
 
 # ------------------------------------------------------------------------------ in process
 
 def test_an_os_error_while_writing_names_the_target_not_the_temporary_file(tmp_path, monkeypatch):
+    from lmlib.problems import describe_os_error
+
     target = tmp_path / "out" / "table.csv"
 
     def full(*args, **kwargs):
