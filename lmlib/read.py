@@ -60,7 +60,7 @@ def read_table(path: str | Path, header_keys: Collection[str] = ()) -> RawTable:
         if not parts:
             raise InputError(f"{path}: is a folder without .parquet files; expected a .csv, .xlsx, .sav or "
                              ".parquet file, or a folder of .parquet parts")
-        guard.inspect_parquet(parts)
+        guard.inspect(path, "parquet", parts)
         with progress.reading(path):
             table = _read_parquet(path, parts)
         guard.check_table(table.frame, path)
@@ -85,8 +85,8 @@ def read_table(path: str | Path, header_keys: Collection[str] = ()) -> RawTable:
     return table
 
 
-def _read_csv(path: Path, header_keys, facts: guard.CsvFacts) -> RawTable:
-    """Read with the encoding, separator and header line :func:`lmlib.guard.inspect_csv` found;
+def _read_csv(path: Path, header_keys, facts) -> RawTable:
+    """Read with the encoding, separator and header line :func:`lmlib.declared.inspect_csv` found;
     row numbers as a spreadsheet shows them (blank lines count), blank rows left out."""
     try:
         frame = pd.read_csv(path, sep=facts.sep, encoding=facts.encoding, skiprows=facts.skip, dtype=str,
