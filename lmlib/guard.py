@@ -25,7 +25,7 @@ from pathlib import Path
 import stat
 
 from . import config
-from .problems import InputError, cut
+from .problems import InputError
 
 MAX_CELLS = 60_000_000  # rows × columns held in memory: about 1.3 million patients of 45 columns
 MAX_CELL_CHARS = 32_767  # Excel's own limit on the text of one cell
