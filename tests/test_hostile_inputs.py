@@ -318,3 +318,20 @@ def test_a_parquet_file_whose_column_names_are_not_utf8_is_one_message(tmp_path)
     path.write_bytes(path.read_bytes().replace(b"Cinsiyet", b"Cins\x96yet"))  # not UTF-8, in the footer
     with pytest.raises(InputError, match="names.parquet: cannot be read as a Parquet file"):
         load_cohort(path)
+
+
+# ------------------------------------------------------------------------------ code in a name
+
+@pytest.mark.parametrize("name", ['a"b.csv', "a\\\\\"; import os; os.system('touch PWNED'); x=\"\\\\.csv",
+                                  'a"""b\n c.csv', "x\\u0022y\\x00z.csv", "ş'ı\"; __import__('os').system('id') #.csv"])
+def test_a_path_with_quotes_backslashes_or_newlines_reaches_the_notebook_as_literal_text(name):
+    """The notebook parameters cell papermill injects is Python source: a path must come back
+    as the same string, never as code."""
+    import ast
+
+    from papermill.translators import translate_parameters
+
+    source = translate_parameters("python3", "python", {"data": f"/tmp/{name}"}, "Parameters")
+    assignments = [node for node in ast.parse(source).body]
+    assert len(assignments) == 1 and isinstance(assignments[0], ast.Assign)
+    assert ast.literal_eval(assignments[0].value) == f"/tmp/{name}"
