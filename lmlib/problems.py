@@ -21,6 +21,39 @@ STUDY_FIXES = {"missing_column", "invalid_categorical", "invalid_boolean", "inva
 STUDY_HINT = ("Headers, spellings and levels of your own can be added in a study file: `make study DATA=...` "
               "drafts one from your export, then `make report DATA=... STUDY=...` (README: 'Your own cohort').")
 
+ECHO_LIMIT = 80  # characters of a value or header repeated in a message
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7f, 0xa0))} | {9: "\\t", 10: "\\n", 13: "\\r"}
+
+
+def cut(text: object, limit: int = ECHO_LIMIT) -> str:
+    """``text`` as a message repeats it: whole up to ``limit`` characters, else its start, "…" and
+    its length (a 500 MB cell must not make a 500 MB message); control characters written as
+    escapes (``\\r``, ``\\x1b``), so that a value can neither break a line of a CSV or a
+    message nor send commands to a terminal."""
+    text = str(text)
+    shown = text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+    return shown.translate(_CONTROL)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An environment fault in one line, naming the file (relative to the current folder when
+    inside it) and the cause: "reports/x.html: No space left on device" (a read-only folder, a
+    full disk, a missing permission)."""
+    import os
+
+    cause = (os.strerror(exc.errno) if exc.errno else exc.strerror) or cut(str(exc), 200) or type(exc).__name__
+    if not exc.filename:
+        return cause
+    name = str(exc.filename)
+    try:
+        relative = os.path.relpath(name)
+        name = name if relative.startswith("..") else relative
+    except ValueError:  # pragma: no cover - another drive (Windows)
+        pass
+    return f"{name}: {cause}"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -99,8 +132,11 @@ class ProblemLog:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, row, column, value, expected, rule, severity="error") -> None:
-        shown = None if value is None else str(value)
-        self.items.append(Problem(self.file, row, column, shown, expected, rule, severity))
+        if value is not None:  # an identifier is never repeated, a long value never whole
+            from .identifiers import masked
+
+            value = cut(masked(str(value)))
+        self.items.append(Problem(self.file, row, column, value, expected, rule, severity))
 
     @property
     def errors(self) -> list[Problem]:
