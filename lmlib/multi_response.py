@@ -1,8 +1,8 @@
 """Multi-response items (symptoms, accompanying metastases): one yes/no column per option, or one
 delimited column ("Baş ağrısı, kusma"), or both.
 
-A truly empty option cell in a row where another option is filled means "not present"; an
-unknown one (``Bilinmiyor``, ``?``, an SPSS user-missing code) stays missing; a row with every
+A truly empty option cell in a row where another option is filled (with a value or an explicit
+unknown) means "not present"; an unknown one (``Bilinmiyor``, ``?``, an SPSS user-missing code) stays missing; a row with every
 option empty is missing for the item. An option without a column is not recorded in this file
 (:mod:`lmlib.coverage`); an unrecognised yes/no column among the option columns only tells a
 filled row from an empty one.
@@ -50,8 +50,9 @@ def multi_response(frame, var: Variable, codebook: Codebook, first: dict, log: P
                 unknowns.append(state == UNKNOWN)
             parsed[o] = pd.Series(values, index=index, dtype="boolean")
             unknown[o] = pd.Series(unknowns, index=index, dtype=bool)
-        # a truly empty option next to a filled one is "not present"; an unknown one stays missing
-        filled = pd.concat(parsed, axis=1).notna().any(axis=1)
+        # a truly empty option next to a filled one is "not present"; an unknown one stays missing.
+        # An explicit "unknown" fills its row too: whoever wrote it went through the row.
+        filled = pd.concat(parsed, axis=1).notna().any(axis=1) | pd.concat(unknown, axis=1).any(axis=1)
         for marker in markers:  # an unrecognised yes/no column among the options: filled rows only
             filled |= frame[marker].map(lambda cell: not is_empty(cell)).astype(bool)
         for o, series in parsed.items():

@@ -368,11 +368,13 @@ def _count_rows(section: str, item: str, values: pd.Series, levels) -> list[dict
 
 
 def _multi_rows(section: str, item: str, block: pd.DataFrame) -> list[dict]:
-    answered = block.notna().all(axis=1)
-    rows = [{"section": section, "item": item, "level": c, "n": int(block.loc[answered, c].astype(bool).sum()),
-             "denominator": int(answered.sum())} for c in block.columns]
-    if (~answered).any():
-        rows.append({"section": section, "item": item, "level": "missing", "n": int((~answered).sum()),
+    """Option by option among the patients with that option recorded; the missing row counts
+    the patients with no option recorded at all."""
+    rows = [{"section": section, "item": item, "level": c, "n": int(block[c].dropna().astype(bool).sum()),
+             "denominator": int(block[c].notna().sum())} for c in block.columns]
+    unanswered = block.isna().all(axis=1)
+    if unanswered.any():
+        rows.append({"section": section, "item": item, "level": "missing", "n": int(unanswered.sum()),
                      "denominator": len(block)})
     return rows
 

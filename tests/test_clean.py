@@ -225,6 +225,17 @@ def test_blank_option_means_absent_when_another_option_is_filled(write_csv):
     assert list(data["symptoms_nausea_vomiting"].astype(object)) == [False, True, pd.NA]
 
 
+def test_an_explicit_unknown_option_fills_its_row_so_its_blank_options_are_absent(write_csv):
+    # row 0: seizure unknown, every other option blank -> the blanks are "not present";
+    # row 1: every option blank -> the item is missing
+    rows = with_column("Seizure", ["Bilinmiyor", ""])
+    for row in rows:
+        row["Headache"] = ""
+    data = load(write_csv, rows).data
+    assert list(data["symptoms_seizure"].astype(object)) == [pd.NA, pd.NA]
+    assert list(data["symptoms_headache"].astype(object)) == [False, pd.NA]
+
+
 def test_isolated_lm_is_derived_from_the_absence_of_every_metastasis_site(write_csv):
     rows = with_column("Parenchyma", ["Yes", "No", "No"])
     rows[2]["Dura"] = "Yes"

@@ -125,7 +125,7 @@ def test_a_differing_denominator_is_printed_in_the_cell(cohort):
 def test_footnotes_state_the_summary_its_source_and_the_normality_result(cohort):
     notes, marks = f.footnotes(table1(cohort.data))
     age_note = next(n for n in notes if "Age" in n)
-    assert "mean ± standard deviation (range)" in age_note and "as in the source paper" in age_note
+    assert "mean ± standard deviation (range)" in age_note and "the source paper's summary of continuous data" in age_note
     assert "Shapiro–Wilk W = 0.962, p = 0.307" in age_note and "compatible with a normal distribution" in age_note
     notes, _ = f.footnotes(table1(cohort.data, summary="age=median_iqr"))
     age_note = next(n for n in notes if "Age" in n)
