@@ -220,7 +220,7 @@ def shown_header(header, position: int) -> str:
     """A column as a message names it: ``'Age'``, or ``column 7 (header withheld: it looks like an
     identifier)`` when the header holds a national ID, phone number or e-mail address (a
     relative's name and phone typed as a header), cut to about 80 characters."""
-    from .problems import cut
+    from .echo import cut
 
     if looks_like_identifier(str(header)):
         return f"column {position} ({WITHHELD_HEADER})"

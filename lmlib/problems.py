@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+from .echo import cut  # a value as a message repeats it (lmlib.echo: also used by lmlib.identifiers)
+
 if TYPE_CHECKING:  # pandas is imported only when a problem table is built (fast CLI start)
     import pandas as pd
 
@@ -20,21 +22,6 @@ STUDY_FIXES = {"missing_column", "invalid_categorical", "invalid_boolean", "inva
                "inconsistent_nesting", "duplicate_column", "missing_option_column"}
 STUDY_HINT = ("Headers, spellings and levels of your own can be added in a study file: `make study DATA=...` "
               "drafts one from your export, then `make report DATA=... STUDY=...` (README: 'Your own cohort').")
-
-ECHO_LIMIT = 80  # characters of a value or header repeated in a message
-
-
-_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7f, 0xa0))} | {9: "\\t", 10: "\\n", 13: "\\r"}
-
-
-def cut(text: object, limit: int = ECHO_LIMIT) -> str:
-    """``text`` as a message repeats it: whole up to ``limit`` characters, else its start, "…" and
-    its length (a 500 MB cell must not make a 500 MB message); control characters written as
-    escapes (``\\r``, ``\\x1b``), so that a value can neither break a line of a CSV or a
-    message nor send commands to a terminal."""
-    text = str(text)
-    shown = text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
-    return shown.translate(_CONTROL)
 
 
 def describe_os_error(exc: OSError) -> str:
