@@ -1,5 +1,5 @@
-"""What an input file declares, checked before it is parsed (:func:`lmlib.guard.inspect` calls
-these): a CSV file scanned a megabyte at a time, a workbook's zip directory, a Parquet file's
+"""What an input file declares, checked before it is parsed (:func:`inspect` picks the check of
+its kind): a CSV file scanned a megabyte at a time, a workbook's zip directory, a Parquet file's
 footer, an SPSS file's header. Each refuses with one :class:`~lmlib.problems.InputError` what
 would not fit in memory (the limits are :mod:`lmlib.guard`'s), and returns what the reader needs.
 """
@@ -220,3 +220,18 @@ def inspect_sav(path: Path) -> int | None:
         raise InputError(f"{path}: declares {rows:,} cases × {columns:,} variables ({rows * columns:,} cells); at "
                          f"most {MAX_CELLS:,} cells are read into memory ({PARQUET_HINT})")
     return None if rows is not None else MAX_CELLS // columns + 1
+
+
+def inspect(path: Path, kind: str, parts: list[Path] | None = None):
+    """The declared-size checks of ``kind`` (csv, excel, spss, parquet) for the file ``path``, or
+    the Parquet ``parts`` of a folder; returns what the reader needs (:class:`CsvFacts` for csv,
+    a row limit for spss)."""
+    if kind == "csv":
+        return inspect_csv(path)
+    if kind == "excel":
+        return inspect_zip(path)
+    if kind == "spss":
+        return inspect_sav(path)
+    if kind == "parquet":
+        return inspect_parquet(parts or [path])
+    return None

@@ -4,7 +4,7 @@ one clear message instead of a hang, gigabytes of memory or an overwritten input
 Before a byte is read (:func:`check_input_path`): the input must be a regular file or a folder
 of Parquet parts (a FIFO, ``/dev/zero`` or ``/dev/stdin`` would block or never end), and must not
 lie in ``data/processed/`` or ``reports/``, which the pipeline rewrites. Before parsing
-(:func:`inspect`, :mod:`lmlib.declared`), what the file declares must fit in memory: a
+(:func:`lmlib.declared.inspect`), what the file declares must fit in memory: a
 workbook's zip entries, unzipped, at most :data:`MAX_EXPANSION` times the file (real workbooks:
 5–20×; a zip bomb: 1000×); a Parquet file's rows × columns and unzipped size from its footer; an
 SPSS file's cases × variables from its header; a CSV file has no NUL byte, one known encoding and
@@ -193,20 +193,3 @@ def check_table(frame, path: Path) -> None:
         if total > MAX_TEXT_CHARS:
             raise InputError(f"{path}: holds more than {MAX_TEXT_CHARS:,} characters of text; at most that much is "
                              f"read into memory ({PARQUET_HINT})")
-
-
-def inspect(path: Path, kind: str, parts: list[Path] | None = None):
-    """The declared-size checks of ``kind`` (csv, excel, spss, parquet) for the file ``path``, or
-    the Parquet ``parts`` of a folder (:mod:`lmlib.declared`); returns what the reader needs
-    (:class:`~lmlib.declared.CsvFacts` for csv, a row limit for spss)."""
-    from . import declared
-
-    if kind == "csv":
-        return declared.inspect_csv(path)
-    if kind == "excel":
-        return declared.inspect_zip(path)
-    if kind == "spss":
-        return declared.inspect_sav(path)
-    if kind == "parquet":
-        return declared.inspect_parquet(parts or [path])
-    return None

@@ -14,7 +14,7 @@ from typing import Collection
 
 import pandas as pd
 
-from . import guard, progress
+from . import declared, guard, progress
 from .hashing import parquet_parts, sha256_of
 from .normalize import match_key
 from .problems import InputError, cut
@@ -61,7 +61,7 @@ def read_table(path: str | Path, header_keys: Collection[str] = ()) -> RawTable:
         if not parts:
             raise InputError(f"{path}: is a folder without .parquet files; expected a .csv, .xlsx, .sav or "
                              ".parquet file, or a folder of .parquet parts")
-        guard.inspect(path, "parquet", parts)
+        declared.inspect(path, "parquet", parts)
         with progress.reading(path):
             table = _read_parquet(path, parts)
         guard.check_table(table.frame, path)
@@ -73,7 +73,7 @@ def read_table(path: str | Path, header_keys: Collection[str] = ()) -> RawTable:
         raise InputError(f"{path}: unsupported file type '{cut(path.suffix)}'{hint}; expected one of {expected}")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty; expected a header row and one row per patient")
-    facts = guard.inspect(path, kind)  # what the file declares must fit in memory
+    facts = declared.inspect(path, kind)  # what the file declares must fit in memory
     with progress.reading(path):  # a line every few seconds on the command line, if it takes that long
         if kind == "parquet":
             table = _read_parquet(path, [path])
