@@ -137,6 +137,7 @@ def clean_table(
     _check_nested(data, variables, first, log)
     colmap["used_as"] = [_describe_target(t) for t in colmap["target"]]
     _hide_identifier_values(log)
+    colmap["input"] = _hide_identifier_headers(log, list(frame.columns))
     return CleanResult(data, log.frame(), colmap.drop(columns="target"))
 
 
@@ -234,6 +235,9 @@ def _drop_identifier_cells(cells: pd.Series, parsed: pd.Series, var: Variable, c
     number"); in free text a warning. The value is never repeated."""
     maybe = cells[identifiers.candidates(cells).to_numpy(dtype=bool)]
     hits = {row: kinds for row, cell in maybe.items() if (kinds := identifiers.identifier_kinds(cell))}
+    if var.type == "key":  # "Ayşe Yılmaz" as the patient id
+        hits.update({row: ["person_name"] for row, cell in cells.items()
+                     if row not in hits and identifiers.looks_like_person_name(cell)})
     if not hits:
         return parsed
     for row, kinds in hits.items():
@@ -255,6 +259,30 @@ def _hide_identifier_values(log: ProblemLog) -> None:
     from dataclasses import replace
 
     log.items[:] = [replace(p, value=identifiers.masked(p.value)) if p.value is not None else p for p in log.items]
+
+
+def _hide_identifier_headers(log: ProblemLog, headers: list) -> list:
+    """Name a column whose header looks like a direct identifier by its position in every
+    problem ("column 7 (header withheld: ...)"), and cut long headers to about 80 characters;
+    returns the headers as the column map may keep them."""
+    from dataclasses import replace
+
+    from .problems import cut
+
+    shown = [identifiers.shown_header(h, i) if identifiers.looks_like_identifier(str(h)) else h
+             for i, h in enumerate(headers, start=1)]
+    hidden = {str(h): s for h, s in zip(headers, shown) if s is not h}
+
+    def name(column):
+        if column is None:
+            return None
+        text = str(column)
+        for header, label in hidden.items():
+            text = text.replace(header, label)
+        return cut(text)
+
+    log.items[:] = [replace(p, column=name(p.column)) for p in log.items]
+    return shown
 
 
 UNUSED_COLUMN = "not used (unknown column)"  # ``used_as`` of an input column that matched nothing

@@ -15,9 +15,26 @@ import json
 import math
 import sys
 
-from .problems import InputError
+from .problems import InputError, cut, describe_os_error
 
 PROG = "lmlib"
+
+
+def argument_type(name: str):
+    """An argparse type checking a value as the ``make report`` setting ``name`` does
+    (:mod:`lmlib.report.settings`): one rule for the Makefile and every command."""
+    from .report.settings import BY_NAME
+
+    setting = BY_NAME[name]
+
+    def parse(text: str):
+        try:
+            return setting.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{setting.name.lower().replace('_', '-')} {cut(text)!r}: expected {exc}")
+
+    parse.__name__ = name.lower()
+    return parse
 
 
 class UsageError(Exception):
@@ -48,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Run the command line; returns the exit status."""
+    from . import progress
+
+    progress.enable(sys.stderr)  # a long read says how far it is
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -56,6 +76,10 @@ def main(argv=None) -> int:
         return _fail(str(exc), 2)
     except InputError as exc:
         return _fail(str(exc), 1)
+    except OSError as exc:  # a read-only folder, a full disk: one line, never a traceback
+        return _fail(describe_os_error(exc), 1)
+    finally:
+        progress.enable(None)
 
 
 # ---------------------------------------------------------------------------------- clean
@@ -71,32 +95,38 @@ def _add_clean(sub) -> None:
     p.add_argument("--out", metavar="PATH", default=None,
                    help="where to write the cleaned cohort (default: data/processed/cohort.parquet)")
     p.add_argument("--codebook", metavar="PATH", default=None, help="codebook (default: data/codebook.yaml)")
-    p.add_argument("--study", metavar="PATH", default=None, help="study file merged into the codebook")
-    p.add_argument("--data-cut", metavar="YYYY-MM-DD", default=None, help="data cut-off; later dates are errors")
+    p.add_argument("--study", metavar="PATH", default=None, type=argument_type("STUDY"),
+                   help="study file merged into the codebook")
+    p.add_argument("--data-cut", metavar="YYYY-MM-DD", default=None, type=argument_type("DATA_CUT"),
+                   help="data cut-off; later dates are errors")
     p.add_argument("--lenient", action="store_true", help="keep going on errors and list them (exit 0)")
     p.add_argument("--problems", metavar="CSV", default=None, help="also write every problem to this CSV")
     p.set_defaults(func=_cmd_clean)
 
 
 def _cmd_clean(args) -> int:
+    from pathlib import Path
+
+    from . import config
     from .codebook import load_codebook
     from .cohort import load_cohort, write_processed
-    from .problems import ValidationError
+    from .export import write_csv
+    from .guard import check_input_path, check_outputs
+    from .problems import ValidationError, problems_frame
 
+    target = Path(args.out or config.PROCESSED_DIR / "cohort.parquet")
+    check_input_path(args.file)
+    check_outputs([args.file, args.codebook, args.study], [target, target.with_suffix(".json"), args.problems])
     codebook = load_codebook(args.codebook or None, study=args.study)
     try:
         cohort = load_cohort(args.file, codebook, strict=not args.lenient, data_cut=args.data_cut)
     except ValidationError as exc:
         print(str(exc), file=sys.stderr)  # the full list, one problem a line
         if args.problems:
-            from .export import write_csv
-            from .problems import problems_frame
             write_csv(problems_frame(exc.problems), args.problems)
         return 1
-    target = write_processed(cohort, args.out, codebook=codebook)
+    target = write_processed(cohort, target, codebook=codebook)
     if args.problems:
-        from .export import write_csv
-
         write_csv(cohort.problems, args.problems)
     warnings = len(cohort.problems) - len(cohort.errors)
     print(f"{cohort.name}: {cohort.n} patients, {len(cohort.errors)} error(s), {warnings} warning(s) -> {target}")
@@ -139,6 +169,12 @@ def _cmd_map(args) -> int:
         _map_settings(args)
     if not args.file:
         raise UsageError("map needs FILE (the export to scan)")
+    from .guard import check_input_path, check_outputs
+
+    check_input_path(args.file)  # before a byte is read: a FIFO would block
+    if args.out is not None:  # the draft and its .bak may replace the study file, never the export
+        check_outputs([args.file, args.codebook], [args.out])
+        check_outputs([args.file, args.codebook, args.out], [f"{args.out}.bak"])
     study = Path(args.study) if args.study else None
     if study is not None and study.is_file() and study.stat().st_size == 0 and args.out is None \
             and _same_file(study, sys.stdout):

@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from . import config, provenance
 from .clean import CleanResult, clean_table
 from .codebook import Codebook, load_codebook
 from .coverage import not_in_file
-from .problems import Problem, ValidationError
+from .guard import check_input_path
+from .problems import InputError, Problem, ValidationError
 from .processed import read_processed, write_processed  # noqa: F401 - write_processed re-exported
 from .read import read_table, sha256_of
-
-SYNTHETIC_MARK = "synthetic"
 
 
 @dataclass
@@ -33,7 +32,7 @@ class Cohort:
     not_in_file : the variables, options and derived items no input column stands for
         (:func:`lmlib.coverage.not_in_file`); the tables say so instead of counting them.
     source : the input file; ``sha256`` its digest; ``codebook_sha256`` the codebook's.
-    is_synthetic : True for the bundled synthetic cohort (its file name says so).
+    is_synthetic : True for the bundled synthetic cohort, recognised by its SHA-256 (never its name).
     codebook : the codebook it was cleaned with (the built-in one merged with the study file),
         which the tables of :mod:`lmlib.api` label and count it with.
     lang : the language it is shown in (``lmlib.load(..., lang="tr")``), and the default
@@ -66,15 +65,18 @@ class Cohort:
 
     @property
     def is_synthetic(self) -> bool:
-        return SYNTHETIC_MARK in self.source.name.lower()
+        return provenance.is_synthetic(sha256=self.sha256)
 
     @property
     def name(self) -> str:
-        return self.source.name
+        """The input's file name, or "(withheld: ...)" when it looks like a direct identifier."""
+        return provenance.shown_name(self.source) or provenance.WITHHELD
 
     def provenance(self) -> dict:
+        """What outputs record of the input: its name (None when it looks like a direct
+        identifier), SHA-256, the codebook's SHA-256, synthetic or not, n and the data cut."""
         return {
-            "input_file": self.source.name,
+            "input_file": provenance.shown_name(self.source),
             "input_sha256": self.sha256,
             "codebook_sha256": self.codebook_sha256,  # of the codebook and the study file
             "synthetic": self.is_synthetic,
@@ -140,13 +142,13 @@ def load_cohort(
     >>> int((cohort.data["sex"] == "female").sum())  # 12 women, as the paper
     12
     """
-    path = Path(path or config.SYNTHETIC_COHORT)
+    path = check_input_path(path or config.SYNTHETIC_COHORT)  # before hashing: a FIFO would block
     if not isinstance(codebook, Codebook):
         codebook = load_codebook(codebook, study=study)
     elif study:
         codebook = codebook.with_study(study)
-    cut = None if data_cut in (None, "") else pd.Timestamp(data_cut)
-    digest = sha256_of(path) if path.exists() else ""
+    cut = _data_cut(data_cut)
+    digest = sha256_of(path)
     if reuse_processed and strict and digest:
         reused = read_processed(path, codebook, cut, digest)
         if reused is not None:
@@ -158,6 +160,20 @@ def load_cohort(
         raise ValidationError(_as_problems(result.problems), source=str(path))
     return Cohort(result.data, result.problems, result.columns, path, digest, codebook.sha256, cut,
                   not_in_file=tuple(not_in_file(result.columns, codebook)), codebook=codebook)
+
+
+def _data_cut(data_cut) -> pd.Timestamp | None:
+    """The data cut-off as a Timestamp (None when not given); InputError unless a date."""
+    if data_cut is None or (isinstance(data_cut, str) and not data_cut.strip()):
+        return None
+    if isinstance(data_cut, str):
+        from .report.common import parse_data_cut
+
+        return pd.Timestamp(parse_data_cut(data_cut.strip()))
+    try:
+        return pd.Timestamp(data_cut)
+    except (TypeError, ValueError):
+        raise InputError(f"data cut-off {data_cut!r}: expected a date written yyyy-mm-dd") from None
 
 
 def load_screening(path: str | Path | None = None, codebook: Codebook | None = None, *, strict: bool = True) -> CleanResult:

@@ -8,13 +8,14 @@ and asking git for the commit; :func:`show_colophon` is the one call a notebook 
 the only function here that displays anything.
 
 Privacy: the input file is shown by its **name** only, never its folder (a folder name may
-identify a patient); every path-like parameter is shown the same way. The data cut-off is shown
+identify a patient), and not even its name when that looks like a direct identifier (a national
+ID, phone number or e-mail address in it: :mod:`lmlib.provenance`); every path-like parameter is
+shown the same way. The data cut-off is shown
 as its month ("December 2018"), never as a full date.
 """
 from __future__ import annotations
 
 import importlib.metadata
-from pathlib import PurePosixPath, PureWindowsPath
 import platform
 import subprocess
 
@@ -71,12 +72,14 @@ def git_commit(root=None) -> str:
     return f"{commit} {DIRTY}" if dirty else commit
 
 
-def file_name(value: str) -> str:
-    """The last component of a path written with / or \\ (the folder is never shown)."""
-    text = str(value)
-    if "/" in text or "\\" in text:
-        return PureWindowsPath(PurePosixPath(text).name).name
-    return text
+def file_name(value: str | None, lang: str = "en") -> str:
+    """The last component of a path written with / or \\ (the folder is never shown), or
+    "(withheld: ...)" in ``lang`` when it looks like a direct identifier (None: already withheld;
+    :func:`lmlib.provenance.shown_name`)."""
+    from .provenance import shown_name
+
+    shown = None if value is None else shown_name(value)
+    return f"({_text('input.withheld', lang if lang in LANGS else 'en')})" if shown is None else shown
 
 
 def shown_parameters(parameters: dict | None, lang: str | None = None) -> dict[str, str]:
@@ -94,7 +97,7 @@ def shown_parameters(parameters: dict | None, lang: str | None = None) -> dict[s
         if name == "data_cut" and isinstance(value, str) and value:
             shown[name] = data_cut_text(value, month_lang if month_lang in LANGS else "en")
         elif isinstance(value, str):
-            shown[name] = defaults[name] if not value and name in defaults else repr(file_name(value))
+            shown[name] = defaults[name] if not value and name in defaults else repr(file_name(value, words))
         else:
             shown[name] = str(value)
     return shown
@@ -141,7 +144,7 @@ def colophon(cohort, parameters: dict | None = None, *, versions: dict | None = 
     commit = git_commit() if commit is None else commit
     cut = data_cut_text(prov.get("data_cut"), _lang(parameters)) if prov.get("data_cut") else t("word.not_given")
     rows = [
-        (t("colophon.group.input"), t("colophon.input_file"), file_name(prov.get("input_file", ""))),
+        (t("colophon.group.input"), t("colophon.input_file"), file_name(prov.get("input_file", ""), words)),
         (t("colophon.group.input"), t("colophon.input_sha"), prov.get("input_sha256", "")),
         (t("colophon.group.input"), t("colophon.codebook_sha"), prov.get("codebook_sha256", "")),
         (t("colophon.group.input"), t("colophon.n"), str(prov.get("n", ""))),

@@ -40,9 +40,36 @@ def first_columns(frame: pd.DataFrame, first=CSV_FIRST) -> pd.DataFrame:
     return frame[head + [c for c in frame.columns if c not in head]]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP)
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and headers cannot start a spreadsheet formula: a
+    text starting with ``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP's
+    rule against CSV injection; Excel and LibreOffice then show it as text). A plain number
+    written as text ("-5", "+1.5") is left as it is; numeric columns are never touched. A
+    carriage return inside a text becomes a line feed (the CSV quotes it; a bare CR would split
+    the row in a spreadsheet)."""
+    def safe(value):
+        if not isinstance(value, str):
+            return value
+        if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+            value = "'" + value
+        return value.replace("\r\n", "\n").replace("\r", "\n")  # a bare CR would end the row
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or isinstance(out[column].dtype, (pd.CategoricalDtype, pd.StringDtype)):
+            out[column] = out[column].astype(object).map(safe)
+    out.columns = [safe(c) for c in out.columns]
+    return out
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a DataFrame as UTF-8 CSV (no index) atomically; returns the path. Every CSV the
-    project writes goes through here.
+    """Write a DataFrame as UTF-8 CSV (no index) atomically, every text cell safe to open in a
+    spreadsheet (:func:`neutralise_formulas`); returns the path. Every CSV lmlib writes (tables,
+    the problems list) goes through here.
 
     Examples
     --------
@@ -55,7 +82,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     ['item,n', 'sex,12']
     """
     path = Path(path)
-    write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    write_text(path, neutralise_formulas(frame).to_csv(index=False, lineterminator="\n"))
     return path
 
 

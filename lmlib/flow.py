@@ -101,9 +101,11 @@ def stage_count(flow: pd.DataFrame, stage: str, level: str = "") -> int:
 
 def screening_source(data: str | Path | None = "", screening: str | Path | None = "") -> Path | None:
     """The screening log to draw the flow from: ``screening`` when given; the bundled
-    synthetic log when ``data`` is empty or the bundled synthetic cohort; otherwise None (a
-    user's cohort without a screening log has no flow diagram, rather than a synthetic one)."""
+    synthetic log when ``data`` is empty or the bundled synthetic cohort (by content, under
+    any name); otherwise None (a user's cohort without a screening log has no flow diagram,
+    rather than a synthetic one)."""
     if screening:
         return Path(screening)
-    synthetic = not data or Path(data).resolve() == config.SYNTHETIC_COHORT.resolve()
-    return config.SYNTHETIC_SCREENING if synthetic else None
+    from .provenance import is_synthetic
+
+    return config.SYNTHETIC_SCREENING if is_synthetic(data) else None

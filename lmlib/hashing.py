@@ -6,13 +6,18 @@ including the no-op one that must not import pandas.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
+import stat
 
 PARQUET_GLOB = "*.parquet"
 
 
 def sha256_file(path: str | Path) -> str:
-    """SHA-256 hex digest of a file's bytes."""
+    """SHA-256 hex digest of a regular file's bytes (ValueError for a FIFO, a device or a socket,
+    which could block or never end: they are never opened)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise ValueError(f"{path}: not a regular file")
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -26,6 +26,7 @@ UNKNOWN_KEYS = frozenset({
 })
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year quirk folded in)
 EXCEL_SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31
+DATE_RANGE = (pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31"))  # within a datetime64[ns]
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
@@ -91,7 +92,15 @@ def parse_number(value: object) -> float:
 
 def parse_date(value: object) -> pd.Timestamp:
     """A calendar date from dd.mm.yyyy (also with / or -), yyyy-mm-dd, an Excel serial day
-    number, or a date/datetime object. Time of day is dropped."""
+    number, or a date/datetime object. Time of day is dropped. Years outside 1678–2261 (what a
+    nanosecond timestamp holds, far beyond any clinical date) are refused."""
+    day = _parse_date(value)
+    if not DATE_RANGE[0] <= day <= DATE_RANGE[1]:
+        raise CellError("a real calendar date between the years 1678 and 2261")
+    return day
+
+
+def _parse_date(value: object) -> pd.Timestamp:
     expected = "a date as dd.mm.yyyy, yyyy-mm-dd or an Excel date"
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         return pd.Timestamp(value).normalize().tz_localize(None) if pd.Timestamp(value).tzinfo else pd.Timestamp(value).normalize()

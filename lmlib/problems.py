@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+from .echo import cut  # a value as a message repeats it (lmlib.echo: also used by lmlib.identifiers)
+
 if TYPE_CHECKING:  # pandas is imported only when a problem table is built (fast CLI start)
     import pandas as pd
 
@@ -20,6 +22,24 @@ STUDY_FIXES = {"missing_column", "invalid_categorical", "invalid_boolean", "inva
                "inconsistent_nesting", "duplicate_column", "missing_option_column"}
 STUDY_HINT = ("Headers, spellings and levels of your own can be added in a study file: `make study DATA=...` "
               "drafts one from your export, then `make report DATA=... STUDY=...` (README: 'Your own cohort').")
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An environment fault in one line, naming the file (relative to the current folder when
+    inside it) and the cause: "reports/x.html: No space left on device" (a read-only folder, a
+    full disk, a missing permission)."""
+    import os
+
+    cause = (os.strerror(exc.errno) if exc.errno else exc.strerror) or cut(str(exc), 200) or type(exc).__name__
+    if not exc.filename:
+        return cause
+    name = str(exc.filename)
+    try:
+        relative = os.path.relpath(name)
+        name = name if relative.startswith("..") else relative
+    except ValueError:  # pragma: no cover - another drive (Windows)
+        pass
+    return f"{name}: {cause}"
 
 
 @dataclass(frozen=True)
@@ -118,8 +138,11 @@ class ProblemLog:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, row, column, value, expected, rule, severity="error") -> None:
-        shown = None if value is None else str(value)
-        self.items.append(Problem(self.file, row, column, shown, expected, rule, severity))
+        if value is not None:  # an identifier is never repeated, a long value never whole
+            from .identifiers import masked
+
+            value = cut(masked(str(value)))
+        self.items.append(Problem(self.file, row, column, value, expected, rule, severity))
 
     @property
     def errors(self) -> list[Problem]:

@@ -14,9 +14,10 @@ from typing import Collection
 
 import pandas as pd
 
+from . import declared, guard, progress
 from .hashing import parquet_parts, sha256_of
 from .normalize import match_key
-from .problems import InputError
+from .problems import InputError, cut
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1254")  # UTF-8 with or without BOM, then Turkish Windows
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel", ".sav": "spss",
@@ -38,7 +39,10 @@ class RawTable:
 
     @property
     def name(self) -> str:
-        return self.source.name
+        """The file name as messages and outputs give it (withheld when it looks like an identifier)."""
+        from .provenance import WITHHELD, shown_name
+
+        return shown_name(self.source) or WITHHELD
 
 
 def read_table(path: str | Path, header_keys: Collection[str] = ()) -> RawTable:
@@ -51,67 +55,62 @@ def read_table(path: str | Path, header_keys: Collection[str] = ()) -> RawTable:
         Excel sheet the header is the first of the top rows holding at least two of them,
         so title rows above the header are skipped.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
+    path = guard.check_input_path(path)  # before a byte is read: a FIFO would block
     if path.is_dir():
         parts = parquet_parts(path)
         if not parts:
             raise InputError(f"{path}: is a folder without .parquet files; expected a .csv, .xlsx, .sav or "
                              ".parquet file, or a folder of .parquet parts")
-        return _read_parquet(path, parts)
+        declared.inspect(path, "parquet", parts)
+        with progress.reading(path):
+            table = _read_parquet(path, parts)
+        guard.check_table(table.frame, path)
+        return table
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         expected = ", ".join(sorted(SUFFIXES))
         hint = " (save it as .xlsx)" if path.suffix.lower() == ".xls" else ""
-        raise InputError(f"{path}: unsupported file type '{path.suffix}'{hint}; expected one of {expected}")
+        raise InputError(f"{path}: unsupported file type '{cut(path.suffix)}'{hint}; expected one of {expected}")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty; expected a header row and one row per patient")
-    if kind == "parquet":
-        return _read_parquet(path, [path])
-    reader = {"csv": _read_csv, "excel": _read_excel, "spss": _read_spss}[kind]
-    table = reader(path, header_keys)
+    facts = declared.inspect(path, kind)  # what the file declares must fit in memory
+    with progress.reading(path):  # a line every few seconds on the command line, if it takes that long
+        if kind == "parquet":
+            table = _read_parquet(path, [path])
+        else:
+            reader = {"csv": _read_csv, "excel": _read_excel, "spss": _read_spss}[kind]
+            table = reader(path, header_keys, facts)
+    guard.check_table(table.frame, path)
     if table.frame.shape[1] == 0 or table.frame.empty:
         raise InputError(f"{path}: no data rows below the header; expected one row per patient")
     return table
 
 
-def _read_csv(path: Path, header_keys) -> RawTable:
-    raw = path.read_bytes()
-    if b"\x00" in raw[:8192]:
-        raise InputError(f"{path}: looks binary, not a text table; expected comma- or semicolon-separated text")
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1254 decodes nearly every byte string
-        raise InputError(f"{path}: cannot decode as UTF-8 or Windows-1254 (Turkish) text")
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise InputError(f"{path}: holds no text rows; expected a header row and one row per patient")
-    header = lines[0]
-    sep = max((",", ";", "\t"), key=header.count)
-    from io import StringIO
-
+def _read_csv(path: Path, header_keys, facts) -> RawTable:
+    """Read with the encoding, separator and header line :func:`lmlib.declared.inspect_csv` found;
+    row numbers as a spreadsheet shows them (blank lines count), blank rows left out."""
     try:
-        frame = pd.read_csv(
-            StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True,
-            skipinitialspace=False,
-        )
+        frame = pd.read_csv(path, sep=facts.sep, encoding=facts.encoding, skiprows=facts.skip, dtype=str,
+                            keep_default_na=False, skip_blank_lines=False, skipinitialspace=False)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"{path}: not a well-formed table ({exc}); expected one header row and rows of equal length") from None
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
+        raise InputError(f"{path}: not a well-formed table ({cut(exc, 200)}); expected one header row and rows of "
+                         "equal length") from None
+    frame.index = pd.RangeIndex(facts.skip + 2, facts.skip + 2 + len(frame))
+    maybe_blank = frame.iloc[:, 0].str.strip().eq("").to_numpy() if frame.shape[1] else []
+    if len(maybe_blank) and maybe_blank.any():
+        rows = frame[maybe_blank]
+        blank = rows.apply(lambda column: column.str.strip().eq("")).all(axis=1)
+        frame = frame.drop(index=rows.index[blank.to_numpy()])
     frame, notes = drop_summary_rows(frame)
-    return RawTable(frame, path, "csv", encoding, notes)
+    return RawTable(frame, path, "csv", facts.encoding, notes)
 
 
-def _read_excel(path: Path, header_keys) -> RawTable:
+def _read_excel(path: Path, header_keys, facts=None) -> RawTable:
     try:
         grid = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise InputError(f"{path}: cannot be read as an Excel .xlsx workbook ({type(exc).__name__}: {exc})") from None
+        raise InputError(f"{path}: cannot be read as an Excel .xlsx workbook ({type(exc).__name__}: "
+                         f"{cut(exc, 200)})") from None
     grid = grid.dropna(how="all").dropna(axis=1, how="all")
     if grid.empty:
         raise InputError(f"{path}: the first sheet is empty; expected a header row and one row per patient")
@@ -124,6 +123,7 @@ def _read_excel(path: Path, header_keys) -> RawTable:
                 header_pos = pos
                 break
     header = _excel_header(path, grid, header_pos, keys)
+    guard.check_headers(path, header.names)  # the names as built: a group title + sub-header, or one row
     frame = grid.iloc[header_pos + header.rows :].copy()
     frame.columns = header.names
     frame.index = [int(i) + 1 for i in frame.index]  # spreadsheet row numbers
@@ -150,18 +150,23 @@ def drop_summary_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple]:
 
     rows = summary_rows(frame)
     notes = tuple((row, f"a patient row (row {row} starts with "
-                        f"'{next(str(c).strip() for c in frame.loc[row] if c is not None and str(c).strip())}': "
+                        f"'{cut(next(str(c).strip() for c in frame.loc[row] if c is not None and str(c).strip()))}': "
                         "a totals row, left out)") for row in rows)
     return frame.drop(index=rows), notes
 
 
-def _read_spss(path: Path, header_keys) -> RawTable:
+def _read_spss(path: Path, header_keys, row_limit: int | None = None) -> RawTable:
     import pyreadstat
 
     try:
-        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
+        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True,
+                                          row_limit=row_limit or 0)
     except Exception as exc:
-        raise InputError(f"{path}: cannot be read as an SPSS .sav file ({type(exc).__name__}: {exc})") from None
+        raise InputError(f"{path}: cannot be read as an SPSS .sav file ({type(exc).__name__}: "
+                         f"{cut(exc, 200)})") from None
+    if row_limit and len(frame) >= row_limit:
+        raise InputError(f"{path}: holds more than {row_limit - 1:,} cases of {frame.shape[1]:,} variables; at "
+                         f"most {guard.MAX_CELLS:,} cells are read into memory ({guard.PARQUET_HINT})")
     frame = spss_cells(frame, meta.variable_value_labels or {}, meta.missing_ranges or {})
     # a variable label is the header when the short name is none we know (and the label is
     # one no other column has): "Karnofsky performance status" says more than "kps"
@@ -173,6 +178,7 @@ def _read_spss(path: Path, header_keys) -> RawTable:
                     and label not in meta.column_names:
                 renamed[name] = label
         frame = frame.rename(columns=renamed)
+    guard.check_headers(path, frame.columns)
     frame.index = pd.RangeIndex(1, 1 + len(frame))
     return RawTable(frame, path, "spss", None)
 
@@ -218,10 +224,13 @@ def _read_parquet(path: Path, parts: list[Path]) -> RawTable:
 
     tables = []
     for part in parts:
-        try:
-            tables.append(pq.read_table(part))
-        except (pa.ArrowException, OSError) as exc:
-            raise InputError(f"{part}: cannot be read as a Parquet file ({type(exc).__name__}: {exc})") from None
+        try:  # text as dictionaries: one copy of a value repeated a million times, not a million
+            schema = pq.read_schema(part)
+            text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+            tables.append(pq.read_table(part, read_dictionary=text))
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a corrupt file
+            raise InputError(f"{part}: cannot be read as a Parquet file ({type(exc).__name__}: "
+                             f"{cut(exc, 200)})") from None
     first = tables[0].schema.names
     for part, table in zip(parts, tables):
         if table.schema.names != first:
@@ -230,10 +239,15 @@ def _read_parquet(path: Path, parts: list[Path]) -> RawTable:
     try:
         table = pa.concat_tables(tables, promote_options="permissive")
     except pa.ArrowException as exc:
-        raise InputError(f"{path}: the parts' column types do not agree ({exc}); expected one schema") from None
+        raise InputError(f"{path}: the parts' column types do not agree ({cut(exc, 200)}); expected one "
+                         "schema") from None
     if table.num_rows == 0 or table.num_columns == 0:
         raise InputError(f"{path}: no data rows; expected one row per patient")
-    frame = table.to_pandas(date_as_object=False)
+    try:
+        frame = table.to_pandas(date_as_object=False)
+    except (pa.ArrowException, ValueError, OverflowError) as exc:
+        raise InputError(f"{path}: its values cannot be read ({type(exc).__name__}: {cut(exc, 200)}); expected "
+                         "numbers, text, dates or yes/no values") from None
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype(object)

@@ -11,7 +11,7 @@ import pytest
 
 from lmlib.cli import main
 
-ORACLE = Path(__file__).resolve().parents[2] / "shared" / "oracles" / "spss31_km"
+ORACLE = Path(__file__).resolve().parent / "data" / "spss31_km"  # public SPSS output, see SOURCE.txt
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -32,7 +32,6 @@ def small_csv(tmp_path) -> Path:
     return path
 
 
-@pytest.mark.skipif(not ORACLE.exists(), reason="SPSS oracle not available")
 def test_json_reproduces_spss_for_each_group_and_overall(capsys):
     status, out, err = run(capsys, "survival", ORACLE / "survival_validation.csv",
                            "--time", "time", "--event", "status", "--group", "sex", "--json")

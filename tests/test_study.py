@@ -4,6 +4,7 @@ codebook, checked with one clear message per problem, and used everywhere a code
 Counts are checked against pandas on the edited synthetic export itself."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 import textwrap
 
@@ -256,7 +257,9 @@ def test_the_data_stamp_records_the_study_file_and_its_digest(tmp_path):
 
     path = study(tmp_path, "cranial_nerves:\n  rule: any\n")
     before = stamp_text(str(config.SYNTHETIC_COHORT), None, None, {}, str(path))
-    assert f"study={path}\n" in before
+    assert "study=my_study.yaml\n" in before  # outside the project: its name, never the absolute path
+    assert str(tmp_path) not in before
+    assert f"study_sha256={hashlib.sha256(path.read_bytes()).hexdigest()}\n" in before
     path.write_text("cranial_nerves:\n  rule: all\n", encoding="utf-8")
     assert stamp_text(str(config.SYNTHETIC_COHORT), None, None, {}, str(path)) != before
 

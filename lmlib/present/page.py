@@ -58,7 +58,10 @@ def cohort_line(cohort, style: Style) -> str:
     problems = len(cohort.problems)
     said = style.text("report.no_problems") if problems == 0 else style.text("report.one_problem") if problems == 1 \
         else style.text("report.problems", k=style.count(problems))
-    return style.text("report.cohort", name=cohort.name, n=style.count(cohort.n), problems=said,
+    from ..colophon import file_name
+
+    name = file_name(cohort.provenance()["input_file"], style.lang)
+    return style.text("report.cohort", name=name, n=style.count(cohort.n), problems=said,
                       synthetic=style.text("report.synthetic_mark") if cohort.is_synthetic else "")
 
 

@@ -21,7 +21,10 @@ Every output (the executed ``.ipynb`` beside the HTML, the HTML, the index, the 
 written to a temporary file and moved into place only when complete (:mod:`lmlib.atomic`), so
 a failed run leaves the previous reports exactly as they were, and a run killed at any moment
 leaves each file either old or new. The temporary files a killed run leaves behind (hidden:
-``.<name>.<random>.tmp``) are deleted by the next validation. The input file is only read.
+``.<name>.<random>.tmp``) are deleted by the next build, once it holds the build lock
+(:mod:`.lock`: one build at a time in a checkout; a second one waits). The input file is only
+read, never written over (:mod:`lmlib.guard`), and the executed notebooks record it as
+:mod:`lmlib.provenance` names it (no absolute path, no identifier-like name).
 
 Reproducibility: the executed notebook is stripped of papermill's and nbclient's timings,
 cell ids are made deterministic, and the kernels get ``SOURCE_DATE_EPOCH`` = the data cut-off,

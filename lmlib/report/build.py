@@ -123,6 +123,10 @@ def run_sections(notebooks, output_dir: str | Path, parameters: dict, jobs: int 
             out = run_section(notebook, html, params)
         except ReportError as exc:
             return notebook, None, str(exc)
+        except OSError as exc:  # writing the report: a read-only folder, a full disk
+            from ..problems import describe_os_error
+
+            return notebook, None, f"{PROG}: error: {notebook}: {describe_os_error(exc)}"
         if echo is not None:
             print(f"wrote {out}", file=echo, flush=True)
         return notebook, out, None
@@ -150,13 +154,15 @@ def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = N
     recorded in the stamp too (``study``, a study file, and ``lenient`` also steer the
     validation); ``depends`` are the prerequisites shared by every section (see
     :func:`is_stale`; the stamp is added to them); ``problems``: a CSV file for every problem
-    of the input; ``require(cohort)``: a check of the settings against the loaded cohort (e.g.
-    GROUP_BY names a column the file has) that raises InputError, run by the validation before
-    anything is written. Raises :class:`~lmlib.problems.InputError` for unusable input, before
-    any kernel starts.
+    of the input (never one of the inputs); ``require(cohort)``: a check of the settings against
+    the loaded cohort (e.g. GROUP_BY names a column the file has) that raises InputError, run by
+    the validation before anything is written. Raises :class:`~lmlib.problems.InputError` for
+    unusable input, before any kernel starts and before anything is written (but, when a strict
+    load fails, ``problems``). From then on the build holds the lock of ``output_dir``
+    (:mod:`.lock`): a second build in the same checkout waits.
     """
-    from .common import display_path
-    from .stamp import validate
+    from .lock import build_lock
+    from .stamp import check, commit
 
     settings = dict(settings or {})
     notebooks = [Path(nb) for nb in notebooks]
@@ -165,8 +171,23 @@ def build(notebooks, output_dir: str | Path, data: str, codebook: str | None = N
             raise ReportError(f"{PROG}: error: {notebook}: notebook not found")
     recorded = {**settings, **{k: v for k, v in (extra or {}).items() if v not in (None, "")}}
     recorded.pop("study", None)  # the stamp records the study file with its digest
-    validate(data, codebook, data_cut, stamp, recorded, warnings_to=warnings_to, study=settings.get("study") or None,
-             lenient=bool(settings.get("lenient")), problems=problems, require=require)
+    checked = check(data, codebook, data_cut, stamp, recorded, warnings_to=warnings_to,  # writes nothing
+                    study=settings.get("study") or None, lenient=bool(settings.get("lenient")), problems=problems,
+                    require=require)
+    with build_lock(output_dir, echo=warnings_to):  # one build at a time, from here to the index
+        from .. import config
+        from ..guard import check_writable
+
+        output_dir = Path(output_dir)
+        check_writable([output_dir, output_dir / "tables", output_dir / "figures",
+                        *([config.PROCESSED_DIR] if stamp else [])])
+        commit(checked)
+        return _run(notebooks, output_dir, data, codebook, data_cut, settings, extra, depends, jobs, stamp, echo)
+
+
+def _run(notebooks, output_dir, data, codebook, data_cut, settings, extra, depends, jobs, stamp, echo) -> BuildResult:
+    from .common import display_path
+
     depends = [*depends, *([stamp] if stamp else [])]
     output_dir = Path(output_dir)
     stale = stale_sections(notebooks, output_dir, depends)

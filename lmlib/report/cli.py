@@ -7,6 +7,7 @@ from pathlib import Path
 import sys
 
 from .. import config
+from ..cli import argument_type
 from .common import PARAMETER_NAMES, PROG, ReportError
 from .index import build_index
 from .section import run_section
@@ -46,8 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     def cohort_options(p):
         p.add_argument("--codebook", default="", help="codebook file (default data/codebook.yaml)")
-        p.add_argument("--study", default="", metavar="FILE", help="study file merged into the codebook")
-        p.add_argument("--data-cut", default="", metavar="YYYY-MM-DD", help="data cut-off date")
+        p.add_argument("--study", default="", metavar="FILE", type=argument_type("STUDY"),
+                       help="study file merged into the codebook")
+        p.add_argument("--data-cut", default="", metavar="YYYY-MM-DD", type=argument_type("DATA_CUT"),
+                       help="data cut-off date")
 
     p = sub.add_parser("validate", help="load DATA strictly; one message and exit 2 if it cannot be used")
     p.add_argument("data", metavar="DATA", help="the cohort file (.csv, .xlsx or .sav)")
@@ -55,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stamp", default=None, metavar="FILE", help="rewrite FILE when the inputs changed")
     p.add_argument("--param", action="append", metavar="NAME=VALUE", help="a setting recorded in the stamp")
     p.add_argument("--lenient", action="store_true", help="invalid cells become missing instead of an error")
-    p.add_argument("--problems", default=None, metavar="CSV", help="write every problem to this CSV")
+    p.add_argument("--problems", default=None, metavar="CSV", type=argument_type("PROBLEMS"),
+                   help="write every problem to this CSV")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("section", help="execute a notebook and write its HTML report")
@@ -63,15 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", metavar="OUTPUT.html")
     p.add_argument("--data", default=None, help="cohort file (default: the notebook's: synthetic)")
     p.add_argument("--codebook", default=None)
-    p.add_argument("--data-cut", default=None, metavar="YYYY-MM-DD")
+    p.add_argument("--data-cut", default=None, metavar="YYYY-MM-DD", type=argument_type("DATA_CUT"))
     p.add_argument("--lang", default=None, choices=["en", "tr"])
-    p.add_argument("--decimals", default=None, type=int)
+    p.add_argument("--decimals", default=None, type=argument_type("DECIMALS"))
     p.add_argument("--continuous-summary", default=None, metavar="VAR=mean_sd|median_iqr,...")
     p.add_argument("--output-dir", default=None, help="folder for the notebook's own outputs (tables)")
-    p.add_argument("--suppress-below", default=None, type=int, metavar="K",
+    p.add_argument("--suppress-below", default=None, type=argument_type("SUPPRESS_BELOW"), metavar="K",
                    help="small-cell rule: counts 1 to K-1 shown as <K (0: off)")
-    p.add_argument("--decimal-mark", default=None, choices=[".", ","], help="decimal mark of the numbers")
-    p.add_argument("--study", default=None, metavar="FILE", help="study file merged into the codebook")
+    p.add_argument("--decimal-mark", default=None, type=argument_type("DECIMAL_MARK"),
+                   help="decimal mark of the numbers: . or ,")
+    p.add_argument("--study", default=None, metavar="FILE", type=argument_type("STUDY"),
+                   help="study file merged into the codebook")
     p.add_argument("-p", "--parameter", action="append", metavar="NAME=VALUE", help="any other parameter")
     p.set_defaults(func=_cmd_section)
 
@@ -85,16 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     cohort_options(p)
     p.add_argument("--stamp", default=None, metavar="FILE", help="the data stamp (see validate)")
     p.add_argument("--lang", default="en", choices=["en", "tr"])
-    p.add_argument("--decimals", default="1", type=_value)
-    p.add_argument("--suppress-below", default="0", type=_value, metavar="K",
+    p.add_argument("--decimals", default="1", type=argument_type("DECIMALS"))
+    p.add_argument("--suppress-below", default="0", type=argument_type("SUPPRESS_BELOW"), metavar="K",
                    help="small-cell rule: counts 1 to K-1 shown as <K (0: off)")
-    p.add_argument("--screening", default="", metavar="FILE",
+    p.add_argument("--screening", default="", metavar="FILE", type=argument_type("SCREENING"),
                    help="screening log, for the notebooks with a `screening` parameter")
-    p.add_argument("--decimal-mark", default=".", choices=[".", ","],
-                   help="decimal mark of the numbers, for the notebooks with a `decimal_mark` parameter")
+    p.add_argument("--decimal-mark", default=".", type=argument_type("DECIMAL_MARK"),
+                   help="decimal mark of the numbers (. or ,), for the notebooks with a `decimal_mark` parameter")
     p.add_argument("--lenient", action="store_true",
                    help="invalid cells become missing and are listed in each report's appendix")
-    p.add_argument("--problems", default=None, metavar="CSV", help="write every problem of the input to this CSV")
+    p.add_argument("--problems", default=None, metavar="CSV", type=argument_type("PROBLEMS"),
+                   help="write every problem of the input to this CSV")
     p.add_argument("--jobs", default=0, type=int, metavar="N", help="sections at once (0: one per CPU)")
     p.add_argument("--setting", action="append", metavar="NAME=VALUE",
                    help="a setting of `make report` for the notebooks that take it (GROUP_BY, COX, TIME_UNIT, ...), "
@@ -254,16 +261,24 @@ def _cmd_index(args) -> int:
 
 def main(argv=None) -> int:
     """Run a command; returns the exit status (0 ok, 1 a report failed, 2 unusable input or usage)."""
+    from .. import progress
+
     args = build_parser().parse_args(argv)
+    progress.enable(sys.stderr)  # a long read says how far it is
     try:
         return args.func(args)
     except ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - shown as one message, never a traceback
-        from ..problems import InputError
+        from ..problems import InputError, describe_os_error
 
         if isinstance(exc, InputError):
             print(f"{PROG}: error: {exc}", file=sys.stderr)
             return 2
+        if isinstance(exc, OSError):  # a read-only folder, a full disk: the file and the cause
+            print(f"{PROG}: error: {describe_os_error(exc)}", file=sys.stderr)
+            return 1
         raise
+    finally:
+        progress.enable(None)

@@ -41,9 +41,11 @@ def display_path(path: str | Path) -> str:
 
 
 def is_synthetic_input(data: str | Path | None) -> bool:
-    """True for the bundled synthetic cohort: no data given, or a file named "synthetic..."
-    (the rule of :attr:`lmlib.cohort.Cohort.is_synthetic`)."""
-    return not data or "synthetic" in Path(data).name.lower()
+    """True for the bundled synthetic cohort: no data given, or a file with its content
+    (the rule of :attr:`lmlib.cohort.Cohort.is_synthetic`, :func:`lmlib.provenance.is_synthetic`)."""
+    from ..provenance import is_synthetic
+
+    return is_synthetic(data)
 
 
 def section_title(notebook: str | Path, lang: str = "en") -> str:

@@ -71,7 +71,8 @@ def index_html(sections, provenance: dict, lang: str = "en", downloads: dict | N
     its month only."""
     t = lambda key, **values: _text(key, lang, **values)  # noqa: E731
     synthetic = bool(provenance.get("synthetic"))
-    rows = [(t("index.cohort"), provenance.get("input_file", ""), ""),
+    name = provenance.get("input_file", "")
+    rows = [(t("index.cohort"), f"({t('input.withheld')})" if name is None else name, ""),
             (t("index.n"), str(provenance.get("n", "")), ""),
             (t("index.cut"), _month(provenance.get("data_cut"), lang) or t("word.not_given"), ""),
             (t("index.synthetic"), t("index.yes") if synthetic else t("index.no"), ""),

@@ -16,6 +16,7 @@ from .common import (
     TEMPLATES_DIR, TRACEBACK_LINES, ReportError, ADDRESS, ANSI, STYLER_TABLE, display_path, is_synthetic_input,
     section_title, source_date_epoch, translate_prose,
 )
+from ..provenance import shown_path
 
 
 def clean_executed(nb, input_path: str, output_path: str):
@@ -46,6 +47,42 @@ def clean_executed(nb, input_path: str, output_path: str):
         elif not cell.get("id") or cell.id in seen:
             cell.id = f"cell-{index}"
         seen.add(cell.id)
+    return nb
+
+
+PATH_PARAMETERS = ("data", "codebook", "output_dir", "screening", "published", "study")
+
+
+def record_paths_privately(nb, parameters: dict):
+    """Make the executed notebook record every path parameter (:data:`PATH_PARAMETERS`) as
+    :func:`lmlib.provenance.shown_path` gives it, in papermill's metadata and in the injected
+    parameters cell, and replace those paths in every cell's source and output: no absolute
+    path of the user's machine, and no file or folder name that looks like an identifier, is
+    stored. The kernel was given the real paths; the notebook on disk records only these."""
+    from papermill.translators import translate_parameters
+
+    from ..provenance import shown_path, shown_text
+
+    paths = [v for k, v in parameters.items() if k in PATH_PARAMETERS and isinstance(v, str) and v]
+    shown = {k: (shown_path(v) if k in PATH_PARAMETERS and isinstance(v, str) and v else v)
+             for k, v in parameters.items()}
+    meta = nb.metadata.get("papermill", {})
+    if "parameters" in meta:
+        meta["parameters"] = shown
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = translate_parameters(KERNEL_NAME, "python", shown, "Parameters")
+            continue
+        cell.source = shown_text(cell.source, paths)
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = shown_text("".join(output["text"]), paths)
+            for key, value in output.get("data", {}).items():
+                if key.startswith("text/") or key in ("application/json",):
+                    if isinstance(value, (str, list)):
+                        output["data"][key] = shown_text("".join(value) if isinstance(value, list) else value, paths)
+            if "traceback" in output:
+                output["traceback"] = [shown_text(line, paths) for line in output["traceback"]]
     return nb
 
 
@@ -108,6 +145,9 @@ def to_html(nb, title: str, lang: str = "en", path: str | Path = "") -> str:
     return body
 
 
+OS_ERRORS = {cls.__name__ for cls in (OSError, *OSError.__subclasses__())}
+
+
 def _failure_message(notebook, exc) -> str:
     """The failing cell's error: its name and value, and the end of that cell's traceback
     (no runner traceback). An lmlib InputError shows its message only."""
@@ -118,6 +158,8 @@ def _failure_message(notebook, exc) -> str:
     head = f"{PROG}: error: {notebook} failed in {where}:"
     if exc.ename in ("InputError", "ValidationError"):
         return f"{head}\n{exc.evalue}"
+    if exc.ename in OS_ERRORS:  # the environment, not the code: a full disk, a read-only folder
+        return f"{head} {exc.ename}: {exc.evalue}"
     tail = lines[-TRACEBACK_LINES:] if lines else [f"{exc.ename}: {exc.evalue}"]
     if not any(exc.ename in line for line in tail[-3:]):
         tail.append(f"{exc.ename}: {exc.evalue}")
@@ -176,7 +218,8 @@ def run_section(notebook: str | Path, output_html: str | Path, parameters: dict 
         for name in PAPERMILL_LOGGERS:
             logging.getLogger(name).removeFilter(quiet)
     ipynb = output_html.with_suffix(".ipynb")
-    clean_executed(nb, display_path(notebook), display_path(ipynb))
+    clean_executed(nb, shown_path(notebook), shown_path(ipynb))
+    record_paths_privately(nb, parameters)
     translate_prose(nb, lang, parameters.get("decimal_mark") or ".")
     synthetic = is_synthetic_input(parameters.get("data"))
     nb.metadata["lmlib"] = {"synthetic": synthetic, "lang": lang}

@@ -1,6 +1,7 @@
 """SPSS's "Means and Medians for Survival Time" (KM procedure), reproduced exactly.
 
-Conventions (checked against real SPSS 31 output to 1e-9; see ``../shared/oracles``):
+Conventions (checked against real SPSS 31 output to 1e-9: ``tests/data/spss31_km``, public
+SPSS output with its source):
 
 * median: the smallest event time t with S(t) <= 0.5 (no interpolation, no midpoint rule);
   when S is exactly 0.5 at an event time, that time is the median. When S never falls to
