@@ -9,6 +9,7 @@ moved into place only when the build is clean, so docs/ is never half-written.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 import shutil
 import sys
@@ -73,6 +74,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs"), help="output folder (default docs/)")
     args = parser.parse_args(argv)
+    # make exports the report settings (LM_DATA_CUT=2018-12-31, ...); pdoc hides, with a warning,
+    # a default value equal to an environment variable: the docs depend on no setting
+    for name in [n for n in os.environ if n.startswith("LM_")]:
+        del os.environ[name]
     found = build(Path(args.out))
     if found:
         print(f"make docs: {len(found)} warning(s); {args.out} left as it was:", file=sys.stderr)
