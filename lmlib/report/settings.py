@@ -293,9 +293,7 @@ def parse_named(pairs: Mapping[str, str]) -> dict[str, object]:
             values[name] = BY_NAME[name].parse(raw)
         except ValueError as exc:
             bad.append(f"  - {name}={_shown(raw)}: expected {exc}")
-    if bad:
-        noun = "setting is" if len(bad) == 1 else "settings are"
-        raise SettingsError("\n".join([f"{len(bad)} {noun} not valid (nothing was built or changed):", *bad]))
+    _refuse(bad)
     return values
 
 
@@ -334,10 +332,15 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict[str, object]
             values[setting.name] = setting.parse(raw)
         except ValueError as exc:
             bad.append(f"  - {setting.name}={_shown(raw)}: expected {exc}")
+    _refuse(bad)
+    return values
+
+
+def _refuse(bad: list[str]) -> None:
+    """Raise :class:`SettingsError` listing every invalid setting of ``bad`` (if any)."""
     if bad:
         noun = "setting is" if len(bad) == 1 else "settings are"
         raise SettingsError("\n".join([f"{len(bad)} {noun} not valid (nothing was built or changed):", *bad]))
-    return values
 
 
 def _shown(value: str, limit: int = 80) -> str:
