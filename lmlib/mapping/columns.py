@@ -93,9 +93,10 @@ def _unknown_columns(frame: pd.DataFrame, result, cb: Codebook, picks: dict | No
         shown = ", ".join(f"{v} ({n})" for v, n in counts.head(6).items()) + (", ..." if len(counts) > 6 else "")
         lines = [f"# ---- Column {yaml_text(header)} matched no known header ({len(values)} filled cells"
                  + (f": {shown}" if shown else "") + ")."]
-        matches = closest_headers(header, cb)
+        matches = _level_named(header, frame[header], cb) + closest_headers(header, cb)
         matches += [m for m in _by_values(frame[header], cb) if m.target not in {x.target for x in matches}]
-        fits = [_fits(frame[header], m.target, cb) for m in matches]
+        fitting = sorted(((m, _fits(frame[header], m.target, cb)) for m in matches), key=lambda pair: not pair[1])
+        matches, fits = [m for m, _ in fitting], [fit for _, fit in fitting]  # those whose values fit first
         if matches:
             lines.append("# Closest known variables: " + "; ".join(f"{m.label} {m.score:.0f}%" for m in matches) + ".")
             for m, fit in zip(matches, fits):
@@ -144,6 +145,36 @@ def _by_values(cells: pd.Series, cb: Codebook) -> list:
     return sorted(found, key=lambda m: -m.score)[:2]
 
 
+def _level_named(header: str, cells: pd.Series, cb: Codebook) -> list:
+    """A yes/no column named after one level of a two-level variable ("Ex (E/H)": "ex" is a
+    spelling of died, E/H are yes/no): that variable, its yes spellings that level and its no
+    spellings the other, as a :class:`lmlib.suggest.Match` (score 90) whose target carries
+    them, ``("variable", name, ((level, spellings), (other, spellings)))``."""
+    from ..suggest import Match, word_agreement
+
+    values = set(_values(cells))
+    trues, falses = _yes_no_keys(cb)
+    yes = sorted(v for v in values if match_key(v) in trues)
+    no = sorted(v for v in values if match_key(v) in falses)
+    if not yes or len(yes) + len(no) != len(values):
+        return []
+    key, found = match_key(header), []
+    for var in cb.of_type("categorical"):
+        if len(var.levels) != 2 or var.name in cb.derived_names:
+            continue
+        for level, other in (var.levels, var.levels[::-1]):
+            spellings = (level.name, *level.label.values(), *level.synonyms)
+            named = [t for t in spellings if word_agreement(key, match_key(t)) == (100, True)]
+            if named:
+                target = ("variable", var.name, ((level.name, tuple(yes)), (other.name, tuple(no))))
+                said = f"{', '.join(yes)} = {var.level_label(level.name)}" + (
+                    f", {', '.join(no)} = {var.level_label(other.name)}" if no else "")
+                found.append(Match(named[0], target, f"{target_label(cb, target)} (by its header and yes/no values: "
+                                   f"{yaml_text(named[0])} is {var.level_label(level.name)}; {said})", 90))
+                break
+    return found
+
+
 def _fits(cells: pd.Series, target: tuple, cb: Codebook) -> bool:
     """Whether some filled cell of the column is a value of ``target`` (a level of a
     categorical variable, yes/no for an option or a yes/no variable, a number, a date): a
@@ -152,8 +183,8 @@ def _fits(cells: pd.Series, target: tuple, cb: Codebook) -> bool:
     from ..parse import parse_bool, parse_level
 
     values = [c for c in cells if not is_empty(c) and not is_unknown(c)][:200]
-    if not values or target[0] == "nerve":
-        return True
+    if not values or target[0] == "nerve" or len(target) > 2 and target[0] == "variable":
+        return True  # (a variable with the column's values as its spellings: they fit)
     var = cb[target[1]]
     kind = "boolean" if target[0] == "option" else var.type
     if kind == "categorical":

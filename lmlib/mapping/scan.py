@@ -74,6 +74,9 @@ def _assuming(cb: Codebook, picks: dict[str, tuple]) -> Codebook | None:
     for header, target in picks.items():
         if target[0] == "variable":
             entries.append({"name": target[1], "aliases": [header]})
+            if len(target) > 2:  # and spellings of its levels
+                entries[-1]["levels"] = [{"name": level, "synonyms": list(spellings)} for level, spellings in target[2]
+                                         if spellings]
         elif target[0] == "option":
             entries.append({"name": target[1], "options": [{"name": target[2], "aliases": [header]}]})
         else:
