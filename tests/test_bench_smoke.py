@@ -45,13 +45,18 @@ def needs_make_and_venv():
 
 # ------------------------------------------------------------------------------ whole runs
 
+def quick_run(tmp_path, groups: str, timeout: int):
+    """``bench.py --quick --groups groups``: the finished process (exit 0 asserted) and its record."""
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--groups", groups, "--out", str(out)],
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done, json.loads(out.read_text(encoding="utf-8"))
+
+
 @pytest.mark.slow
 def test_quick_benchmark_writes_results_ratios_and_goals(tmp_path):
-    out = tmp_path / "bench.json"
-    done = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--groups", "tables,km", "--out", str(out)],
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-2000:]
-    record = json.loads(out.read_text(encoding="utf-8"))
+    done, record = quick_run(tmp_path, "tables,km", timeout=600)
     assert {"schema", "command", "machine", "versions", "sizes", "results", "ratios", "goals"} <= record.keys()
     assert record["sizes"] == [100_000]
     assert record["groups"] == ["tables", "km"]
@@ -73,11 +78,7 @@ def test_quick_benchmark_writes_results_ratios_and_goals(tmp_path):
 
 @pytest.mark.slow
 def test_quick_comparisons_group_times_grouped_tables_and_cox_against_their_peers(tmp_path):
-    out = tmp_path / "bench.json"
-    done = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--groups", "comparisons", "--out", str(out)],
-                          capture_output=True, text=True, timeout=900, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-2000:]
-    record = json.loads(out.read_text(encoding="utf-8"))
+    done, record = quick_run(tmp_path, "comparisons", timeout=900)
     results = {r["benchmark"]: r for r in record["results"]}
     assert set(results) == {"grouped_tables_lmlib", "grouped_tables_tableone", "cox_lmlib", "cox_lmlib_fit",
                             "cox_lifelines", "cox_statsmodels", "report_large_comparisons", "report_large_plain"}
